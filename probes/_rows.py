@@ -1,0 +1,63 @@
+"""Everything the claims need from one row, from one sort: gaps, raw and robust Λ̂, N(t)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._beta_grid import SoftmaxStatistics, softmax_statistics
+
+__all__ = ["RowSummary", "summarize_row", "row_scales"]
+
+
+@dataclass(frozen=True)
+class RowSummary:
+    n: float  # number of scores (sum of weights for a semi-analytic row)
+    lambda_raw: float  # sup_{t>0} log N(t)/t (inf on a tie at the maximum)
+    lambda_robust: float  # the same sup over t ≥ Δ_(k0+1)
+    stats: SoftmaxStatistics  # p_max, top-two gap, entropy at every β
+
+
+def row_scales(sorted_gaps, counts, skip: int) -> tuple[float, float]:
+    """(raw Λ, robust Λ) from sorted gaps ``[n]`` and cumulative counts N(Δ_(j)) ``[n]``.
+
+    Same definition as :func:`theory.accumulation_scale` (the reference), computed once for both
+    variants and on whichever device the row lives (numpy or torch)."""
+    is_torch = type(sorted_gaps).__module__.startswith("torch")
+    xp = __import__("torch") if is_torch else np
+    n_at_zero = counts[int((sorted_gaps <= 0).sum()) - 1]
+    positive = sorted_gaps > 0
+    safe = xp.where(positive, sorted_gaps, xp.ones_like(sorted_gaps))
+    ratio = xp.log(counts) / safe
+    ratio = xp.where(positive, ratio, xp.zeros_like(ratio) - np.inf)
+    raw = float("inf") if float(n_at_zero) >= 2 else float(ratio.max())
+    robust = float(ratio[skip:].max()) if len(ratio) > skip else float("nan")
+    return max(raw, 0.0), max(robust, 0.0)
+
+
+def summarize_row(gaps, betas, *, weights=None, skip: int = 8) -> RowSummary:
+    """Λ̂ (raw and robust) and the softmax statistics at ``betas`` for one row of ``gaps``.
+
+    ``gaps: [n]`` numpy or torch (any device); ``weights: [n]`` optional multiplicities."""
+    is_torch = type(gaps).__module__.startswith("torch")
+    if is_torch:
+        import torch
+
+        sorted_gaps, order = torch.sort(gaps)
+        counts = (torch.arange(1, len(gaps) + 1, dtype=gaps.dtype, device=gaps.device)
+                  if weights is None else torch.cumsum(weights[order], 0))
+        total = float(len(gaps)) if weights is None else float(weights.sum())
+    else:
+        gaps = np.asarray(gaps, dtype=np.float64)
+        order = np.argsort(gaps, kind="stable")
+        sorted_gaps = gaps[order]
+        counts = (np.arange(1, gaps.size + 1, dtype=np.float64) if weights is None
+                  else np.cumsum(np.asarray(weights, dtype=np.float64)[order]))
+        total = float(counts[-1])
+    raw, robust = row_scales(sorted_gaps, counts, skip)
+    second = float(sorted_gaps[1]) if len(sorted_gaps) > 1 else float("inf")
+    if weights is not None and float(counts[0]) > 1:  # the maximum itself has multiplicity
+        second = 0.0
+    stats = softmax_statistics(gaps, betas, weights=weights, second_gap=second)
+    return RowSummary(total, raw, robust, stats)

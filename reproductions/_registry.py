@@ -1,0 +1,36 @@
+"""The papers this toolkit reproduces, by slug."""
+
+from __future__ import annotations
+
+from ._paper import Paper
+
+__all__ = ["get_paper", "paper_slugs", "PLANNED"]
+
+# Specified in shared/papers/ and tracked as issues; not implemented yet.
+PLANNED = {
+    "linear-attention-ntk": "Miñoza, Medina, Ibañez (arXiv 2603.13085)",
+    "pooled-spectra": "Seddik (arXiv 2605.06826)",
+    "energy-field": "Lee (arXiv 2605.02907)",
+    "lora-forgetting": "Koubbi, Hernandez, Boussard (arXiv 2402.15415)",
+    "logic-encoder-decoder": "Ahvonen, Heiman, Kuusisto, Moreno, Selin (arXiv 2605.07705)",
+    "query-learning": "Bhattamishra, Shah, Hahn, Kanade (arXiv 2601.16873)",
+}
+
+
+def _papers() -> dict[str, Paper]:
+    from .inverse_temperature import PAPER as inverse_temperature
+
+    return {p.slug: p for p in (inverse_temperature,)}
+
+
+def paper_slugs() -> list[str]:
+    return list(_papers())
+
+
+def get_paper(slug: str) -> Paper:
+    papers = _papers()
+    if slug in papers:
+        return papers[slug]
+    if slug in PLANNED:
+        raise ValueError(f"paper {slug!r} is planned but not implemented yet")
+    raise ValueError(f"unknown paper {slug!r}; known: {', '.join(papers)}")

@@ -1,0 +1,47 @@
+"""Hayase & Karakida, "A Unified Framework for Critical Scaling of Inverse Temperature in
+Self-Attention", arXiv 2605.12697 — claims T1–T7 of ``shared/papers/inverse-temperature.md``."""
+
+from __future__ import annotations
+
+import figures as figs
+
+from .._paper import Paper
+from .cells import CELL_FUNCTION, grid
+from .claims import CLAIMS, head_fits, judge
+from .config import Config, make_config
+from .tables import build_tables
+
+__all__ = ["PAPER", "Config", "make_config"]
+
+
+def _figures(config: Config, t: dict) -> dict:
+    counting = t["counting"]
+    out = {
+        "counting_function": figs.plot_counting_function(
+            counting[counting.n == counting.n.max()]),
+        "scale_vs_n": figs.plot_scale_vs_n(t["scale_law"]),
+        "collapse_pmax": figs.plot_collapse(t["curves"], "mean_pmax"),
+        "collapse_gap": figs.plot_collapse(t["curves"], "mean_gap"),
+        "collapse_entropy": figs.plot_collapse(t["curves"], "mean_h"),
+        "phase_gaussian": figs.plot_phase(t["curves"], family="gaussian"),
+        "critical_beta": figs.plot_critical_beta(t["scale_law"], t["exponents"]),
+        "bounds": figs.plot_bound_scatter(t["bound_samples"]),
+    }
+    if not t["heads"].empty:
+        out["head_scales"] = figs.plot_head_scales(t["heads"], head_fits(t["heads"]))
+    return out
+
+
+PAPER = Paper(
+    slug="inverse-temperature",
+    title="A Unified Framework for Critical Scaling of Inverse Temperature in Self-Attention",
+    authors="Hayase, Karakida",
+    arxiv="2605.12697",
+    claims=CLAIMS,
+    make_config=make_config,
+    cells=grid,
+    cell_function=CELL_FUNCTION,
+    tables=build_tables,
+    judge=judge,
+    figures=_figures,
+)

@@ -1,0 +1,206 @@
+"""The cell function of the inverse-temperature sweep and the grid it runs over.
+
+Every cell returns plain JSON: per-β sums over its rows (so blocks of rows combine into means),
+per-row scalars (so medians combine), the T1 bound check over every (row, β) pair it saw, and a
+few sample points for figures. Kinds: ``exact`` and ``semi`` rows of a score family,
+``adversarial`` rows for T1, ``model`` logits of random-init GPT heads, ``minilm`` logits of
+the real pretrained MiniLM.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+import theory
+from probes import exact_scores, semi_analytic_row, summarize_row
+
+from .._sweep import Cell, CellFunction
+from .config import Config
+
+__all__ = ["CELL_FUNCTION", "grid", "check_bounds", "ADVERSARIAL_KINDS"]
+
+ADVERSARIAL_KINDS = ("near-tie", "clusters", "rounded", "bf16-rounded", "needle", "cauchy")
+RATIO_GRID = np.unique(np.concatenate([np.geomspace(1e-2, 1e2, 101),
+                                       [0.9, 0.99, 0.999, 1.001, 1.01, 1.1]]))
+_REL_TOL = 1e-9  # T1 criterion: a violation is an excess beyond 1e-9 relative
+
+
+def check_bounds(stats, lambda_raw: float) -> dict:
+    """Count (row, β) pairs and violations of the four exact bounds at r = β/Λ_raw."""
+    r = stats.beta / lambda_raw if lambda_raw > 0 else np.full_like(stats.beta, np.inf)
+    r = np.where(np.isinf(lambda_raw), 0.0, r)
+    z = np.exp(stats.log_partition)
+    checks = {
+        "top_two_gap": (stats.top_two_gap, theory.top_two_gap_bound(r), r < 1),
+        "partition": (z, theory.partition_bound(r), r > 1),
+        "entropy": (stats.entropy, theory.entropy_bound(r), r > 1),
+    }
+    out = {"pairs": int(r.size)}
+    for name, (measured, bound, active) in checks.items():
+        excess = measured - bound * (1 + _REL_TOL)
+        out[f"{name}_checked"] = int(active.sum())
+        out[f"{name}_violations"] = int((active & (excess > 0)).sum())
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(active & (bound > 0), measured / bound, 0.0)
+        out[f"{name}_max_ratio"] = float(ratio.max()) if ratio.size else 0.0
+    lower = theory.max_weight_bound(r)
+    active = r > 1
+    out["max_weight_checked"] = int(active.sum())
+    out["max_weight_violations"] = int((active & (stats.max_weight < lower * (1 - _REL_TOL)))
+                                       .sum())
+    return out
+
+
+def _add_checks(total: dict, new: dict) -> dict:
+    return {k: (max(total.get(k, 0.0), v) if k.endswith("max_ratio") else total.get(k, 0) + v)
+            for k, v in new.items()}
+
+
+def _bound_samples(stats, lambda_raw, every: int = 5) -> list:
+    if not np.isfinite(lambda_raw) or lambda_raw <= 0:
+        return []
+    r = stats.beta[::every] / lambda_raw
+    return [[float(a), float(b), float(c), float(d)] for a, b, c, d in
+            zip(r, stats.top_two_gap[::every], stats.max_weight[::every],
+                stats.entropy[::every], strict=True)]
+
+
+def _counting_curve(gaps, weights=None, points: int = 120) -> dict:
+    g = np.asarray(gaps)
+    pos = g[g > 0]
+    t = np.geomspace(pos.min(), g.max(), points)
+    return {"t": t.tolist(), "N": theory.gap_counting_function(g, t, weights=weights).tolist()}
+
+
+def _family_rows(p: dict, seed: int):
+    """Yield (gaps, weights) for the rows of an exact or semi-analytic cell."""
+    if p["kind"] == "exact":
+        scores = exact_scores(p["family"], p["n"], p["rows"], seed=seed, device=p["device"])
+        for row in scores:
+            yield row.max() - row, None
+    else:
+        rng = np.random.default_rng(seed)
+        for s in rng.integers(0, 2**63 - 1, size=p["rows"]):
+            row = semi_analytic_row(p["family"], p["n"], seed=int(s), top=p["top"],
+                                    bins=p["bins"])
+            yield row.gaps, row.weights
+
+
+def _family_cell(p: dict, seed: int) -> dict:
+    n = p["n"]
+    scale = float(theory.predicted_scale(p["family"], n))
+    loglog = np.log(np.log(n))
+    x = np.asarray(p["x"])
+    # the grid, then the two T2 temperatures β = L/log log n and β = L·log log n
+    betas = np.concatenate([x * scale, [scale / loglog, scale * loglog]])
+    sums = {k: np.zeros(len(x)) for k in ("pmax", "gap", "h")}
+    rows, checks, samples, counting = [], {}, [], None
+    for i, (gaps, weights) in enumerate(_family_rows(p, seed)):
+        summary = summarize_row(gaps, betas, weights=weights, skip=p["skip"])
+        st = summary.stats
+        sums["pmax"] += st.max_weight[:-2]
+        sums["gap"] += st.top_two_gap[:-2]
+        sums["h"] += st.entropy[:-2] / np.log(n)
+        rows.append([summary.lambda_raw, summary.lambda_robust, float(st.top_two_gap[-2]),
+                     float(st.entropy[-1])])
+        checks = _add_checks(checks, check_bounds(st, summary.lambda_raw))
+        if i == 0:
+            samples = _bound_samples(st, summary.lambda_raw)
+            if p["kind"] == "exact":
+                g = gaps.cpu().numpy() if hasattr(gaps, "cpu") else gaps
+                counting = _counting_curve(g)
+    return {"scale": scale, "sum": {k: v.tolist() for k, v in sums.items()},
+            "rows": rows, "checks": checks, "samples": samples, "counting": counting}
+
+
+def _adversarial_scores(kind: str, n: int, rng) -> np.ndarray:
+    base = rng.standard_normal(n)
+    if kind == "near-tie":
+        i, j = np.argsort(base)[-2:]
+        base[i] = base[j] + 10 ** rng.uniform(-15, -3)  # the top two a hair apart
+        return base
+    if kind == "clusters":
+        centres = rng.standard_normal(rng.integers(2, 6)) * 3
+        return centres[rng.integers(0, centres.size, n)] + 1e-6 * rng.standard_normal(n)
+    if kind == "rounded":
+        return np.round(base * 4, rng.integers(0, 3))  # ties, possibly at the maximum
+    if kind == "bf16-rounded":  # 8 mantissa bits: what bf16 logits look like
+        m, e = np.frexp(base * 4)
+        return np.ldexp(np.round(m * 256) / 256, e)
+    if kind == "needle":
+        s = rng.uniform(0, 1, n)
+        s[rng.integers(n)] = 1 + rng.exponential(3)
+        return s
+    if kind == "cauchy":
+        return rng.standard_cauchy(n)
+    raise ValueError(f"unknown adversarial kind {kind!r}")
+
+
+def _adversarial_cell(p: dict, seed: int) -> dict:
+    rng = np.random.default_rng(seed)
+    checks, samples = {}, []
+    for i in range(p["rows"]):
+        s = _adversarial_scores(p["family"], p["n"], rng)
+        gaps = s.max() - s
+        lam = theory.accumulation_scale(gaps)
+        # β on the ratio grid r = β/Λ (stress r ≈ 1); on a tie (Λ = ∞) on an absolute grid
+        betas = RATIO_GRID * lam if np.isfinite(lam) and lam > 0 else RATIO_GRID / s.std()
+        summary = summarize_row(gaps, betas, skip=p["skip"])
+        checks = _add_checks(checks, check_bounds(summary.stats, summary.lambda_raw))
+        if i == 0:
+            samples = _bound_samples(summary.stats, summary.lambda_raw)
+    return {"checks": checks, "samples": samples}
+
+
+def _cell(params: dict, seed: int) -> dict:
+    kind = params["kind"]
+    if kind in ("exact", "semi"):
+        return _family_cell(params, seed)
+    if kind == "adversarial":
+        return _adversarial_cell(params, seed)
+    if kind in ("model", "minilm"):
+        from .models import model_cell
+
+        return model_cell(params, seed)
+    raise ValueError(f"unknown cell kind {kind!r}")
+
+
+CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=1, fn=_cell)
+
+
+def _seed(config: Config, *parts) -> int:
+    """A cell's seed: the run seed mixed with the cell's identity (never a global RNG)."""
+    digest = hashlib.sha256(repr(parts).encode()).digest()
+    key = [config.seed, int.from_bytes(digest[:8], "little")]
+    return int(np.random.SeedSequence(key).generate_state(1)[0])
+
+
+def grid(config: Config) -> list[Cell]:
+    cells = []
+    for kind, families, ns, rows, per_cell in (
+        ("exact", config.exact_families, config.exact_n, config.exact_rows,
+         config.exact_rows_per_cell),
+        ("semi", config.semi_families, config.semi_n, config.semi_rows,
+         config.semi_rows_per_cell),
+    ):
+        for family in families:
+            x = [float(v) for v in config.beta_factors(family)]
+            for n in ns:
+                for block in range(rows // per_cell):
+                    params = {"kind": kind, "family": family, "n": int(n), "rows": per_cell,
+                              "block": block, "x": x, "skip": config.robust_skip,
+                              "device": config.device if kind == "exact" else "cpu"}
+                    if kind == "semi":
+                        # at small n the histogram still needs a bulk below the exact top
+                        params.update(top=min(config.semi_top, int(n) // 4),
+                                      bins=config.semi_bins)
+                    cells.append(Cell(params, _seed(config, kind, family, n, block)))
+    for adv in ADVERSARIAL_KINDS:
+        params = {"kind": "adversarial", "family": adv, "n": config.adversarial_n,
+                  "rows": config.adversarial_rows, "skip": config.robust_skip}
+        cells.append(Cell(params, _seed(config, "adversarial", adv)))
+    from .models import model_cells
+
+    return cells + model_cells(config, [float(v) for v in config.beta_factors()], _seed)

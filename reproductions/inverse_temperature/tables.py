@@ -1,0 +1,196 @@
+"""Turning cell payloads into tidy tables, and the derived tables the claims read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import theory
+
+from .._checks import crossing, fit_slope, spread_ratio
+from .config import SCALE_FAMILIES, Config
+
+__all__ = ["build_tables"]
+
+
+def _family_frames(cells, payloads):
+    """Combine row blocks: per-β means and per-row scalars of exact and semi-analytic rows."""
+    groups: dict = {}
+    rows, counting, checks, samples = [], [], [], []
+    for cell, out in zip(cells, payloads, strict=True):
+        p = cell.params
+        if p["kind"] not in ("exact", "semi"):
+            continue
+        key = (p["family"], p["kind"], p["n"])
+        g = groups.setdefault(key, {"x": p["x"], "scale": out["scale"], "rows": 0,
+                                    "sum": {k: np.zeros(len(p["x"])) for k in out["sum"]}})
+        g["rows"] += p["rows"]
+        for k, v in out["sum"].items():
+            g["sum"][k] += np.asarray(v)
+        for lam_raw, lam_rob, gap, ent in out["rows"]:
+            rows.append((p["family"], p["kind"], p["n"], lam_raw, lam_rob, gap, ent))
+        checks.append({"source": f"{p['kind']}:{p['family']}", **out["checks"]})
+        if out["samples"]:
+            samples += [(f"{p['kind']}:{p['family']}", *s) for s in out["samples"]]
+        if out.get("counting") and p["block"] == 0:
+            lam_raw, lam_rob = out["rows"][0][:2]
+            counting += [(p["family"], p["n"], t, n_, lam_raw, lam_rob) for t, n_ in
+                         zip(out["counting"]["t"], out["counting"]["N"], strict=True)]
+    curves = []
+    for (family, kind, n), g in sorted(groups.items()):
+        for i, x in enumerate(g["x"]):
+            curves.append((family, kind, n, x, x * g["scale"], g["scale"],
+                           *(g["sum"][k][i] / g["rows"] for k in ("pmax", "gap", "h"))))
+    return (
+        pd.DataFrame(curves, columns=["family", "sampler", "n", "x", "beta", "L_pred",
+                                      "mean_pmax", "mean_gap", "mean_h"]),
+        pd.DataFrame(rows, columns=["family", "sampler", "n", "lambda_raw", "lambda_robust",
+                                    "t2_gap", "t2_entropy"]),
+        pd.DataFrame(counting, columns=["family", "n", "t", "N", "lambda_raw", "lambda_robust"]),
+        checks,
+        samples,
+    )
+
+
+def _model_frames(cells, payloads):
+    heads, curves, checks = [], [], []
+    for cell, out in zip(cells, payloads, strict=True):
+        p = cell.params
+        if p["kind"] not in ("model", "minilm"):
+            continue
+        model = "random-init GPT" if p["kind"] == "model" else "MiniLM-L6 (pretrained)"
+        checks.append({"source": f"{p['kind']}", **out["checks"]})
+        for h in out["heads"]:
+            sigma = np.asarray(h["sigma"])
+            heads.append((model, h["layer"], h["head"], p["n"], h["lambda_head"],
+                          float(np.median(h["lambda_raw"])),
+                          float(np.median(np.asarray(h["lambda_robust"]) * sigma)),
+                          float(np.median(sigma)), out["gauss_robust"]))
+            curves += [(model, h["layer"], h["head"], p["n"], x, v)
+                       for x, v in zip(p["x"], h["pmax"], strict=True)]
+    return (pd.DataFrame(heads, columns=["model", "layer", "head", "n", "lambda_head",
+                                         "median_lambda_raw", "median_lambda_sigma",
+                                         "median_sigma", "gaussian_lambda"]),
+            pd.DataFrame(curves, columns=["model", "layer", "head", "n", "x", "mean_pmax"]),
+            checks)
+
+
+def _scale_law(curves: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """β_½ (mean p_max = ½) and median robust Λ̂ per family, sampler and n."""
+    out = []
+    med = rows.groupby(["family", "sampler", "n"])["lambda_robust"].median()
+    for (family, sampler, n), c in curves.groupby(["family", "sampler", "n"]):
+        x_half = crossing(c["x"].to_numpy(), c["mean_pmax"].to_numpy(), 0.5)
+        scale = float(c["L_pred"].iloc[0])
+        out.append((family, sampler, n, scale, x_half * scale, x_half,
+                    float(med.loc[(family, sampler, n)])))
+    return pd.DataFrame(out, columns=["family", "sampler", "n", "L_pred", "beta_half",
+                                      "beta_half_over_L", "median_lambda_robust"])
+
+
+def _exponents(scale_law: pd.DataFrame) -> pd.DataFrame:
+    out = []
+    for family in SCALE_FAMILIES:
+        s = scale_law[(scale_law.family == family) & (scale_law.sampler == "semi")]
+        if s.empty:
+            continue
+        loglog = np.log(np.log(s["n"].to_numpy(dtype=float)))
+        fb = fit_slope(loglog, np.log(s["beta_half"]))
+        fl = fit_slope(loglog, np.log(s["median_lambda_robust"]))
+        out.append((family, theory.get_family(family).xi, fl.slope, fl.low, fl.high,
+                    fb.slope, fb.low, fb.high, int(s["n"].min()), int(s["n"].max())))
+    return pd.DataFrame(out, columns=["family", "xi_pred", "xi_lambda", "xi_lambda_low",
+                                      "xi_lambda_high", "xi_beta_half", "xi_beta_half_low",
+                                      "xi_beta_half_high", "n_min", "n_max"])
+
+
+def _law_spreads(scale_law: pd.DataFrame) -> pd.DataFrame:
+    """Spread (max/min over n) of β_½ divided by the predicted scale and by each prior law."""
+    out = []
+    for family in SCALE_FAMILIES:
+        s = scale_law[(scale_law.family == family) & (scale_law.sampler == "semi")]
+        if s.empty:
+            continue
+        n = s["n"].to_numpy(dtype=float)
+        out.append((family, "predicted L(n)", spread_ratio(s["beta_half_over_L"]), True))
+        own = theory.get_family(family).law
+        for law in theory.LAWS:
+            if law != own:
+                out.append((family, law, spread_ratio(s["beta_half"] / theory.law_scale(law, n)),
+                            False))
+    return pd.DataFrame(out, columns=["family", "law", "spread", "predicted"])
+
+
+def _collapse(curves: pd.DataFrame) -> pd.DataFrame:
+    """Max over x of the spread (max − min over n) of mean p_max on x = β/L, per law."""
+    out = []
+    grid = np.geomspace(1e-2, 1e2, 161)
+    for family in SCALE_FAMILIES:
+        c = curves[(curves.family == family) & (curves.sampler == "semi")]
+        if c.empty:
+            continue
+        ns = sorted(c["n"].unique())
+        n_ref = ns[len(ns) // 2]
+        laws = {"predicted L(n)": None} | {
+            law: law for law in theory.LAWS if law != theory.get_family(family).law}
+        for name, law in laws.items():
+            interp = []
+            for n in ns:
+                cn = c[c.n == n]
+                x = cn["x"].to_numpy()
+                if law is not None:  # β/L_law(n), normalised to agree with L_pred at n_ref
+                    L_pred = float(cn["L_pred"].iloc[0])
+                    ref = float(c[c.n == n_ref]["L_pred"].iloc[0])
+                    x = x * L_pred / theory.law_scale(law, n) * theory.law_scale(law, n_ref) / ref
+                inside = (grid >= x.min()) & (grid <= x.max())
+                vals = np.full(grid.size, np.nan)
+                vals[inside] = np.interp(np.log(grid[inside]), np.log(x), cn["mean_pmax"])
+                interp.append(vals)
+            interp = np.array(interp)
+            both = np.all(np.isfinite(interp), axis=0)
+            spread = np.max(np.ptp(interp[:, both], axis=0)) if both.any() else np.nan
+            out.append((family, name, float(spread), law is None, int(both.sum())))
+    return pd.DataFrame(out, columns=["family", "law", "max_spread", "predicted", "grid_points"])
+
+
+def _sharp(curves: pd.DataFrame) -> pd.DataFrame:
+    """h = H/log n crossings at the largest n, and the h-transition width per n."""
+    out = []
+    for family, c in curves[curves.sampler == "semi"].groupby("family"):
+        theta = theory.get_family(family).theta
+        for n, cn in c.groupby("n"):
+            x, h = cn["x"].to_numpy(), cn["mean_h"].to_numpy()
+            c_half = crossing(x, h, 0.5)
+            width = np.log10(crossing(x, h, 0.1) / crossing(x, h, 0.9))
+            pred = theory.sharp_entropy_crossing(theta) if theta is not None else np.nan
+            out.append((family, n, c_half, pred, width))
+    return pd.DataFrame(out, columns=["family", "n", "c_half", "c_half_pred",
+                                      "h_width_decades"])
+
+
+def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
+    curves, rows, counting, checks, samples = _family_frames(cells, payloads)
+    heads, head_curves, model_checks = _model_frames(cells, payloads)
+    for cell, out in zip(cells, payloads, strict=True):
+        if cell.params["kind"] == "adversarial":
+            checks.append({"source": f"adversarial:{cell.params['family']}", **out["checks"]})
+            samples += [(f"adversarial:{cell.params['family']}", *s) for s in out["samples"]]
+    bounds = pd.DataFrame(checks + model_checks).groupby("source", as_index=False).agg(
+        {k: ("max" if k.endswith("max_ratio") else "sum")
+         for k in checks[0] if k != "source"})
+    scale_law = _scale_law(curves, rows)
+    return {
+        "curves": curves,
+        "rows": rows,
+        "counting": counting,
+        "bounds": bounds,
+        "bound_samples": pd.DataFrame(samples, columns=["source", "r", "top_two_gap",
+                                                        "max_weight", "entropy"]),
+        "scale_law": scale_law,
+        "exponents": _exponents(scale_law),
+        "law_spreads": _law_spreads(scale_law),
+        "collapse": _collapse(curves),
+        "sharp": _sharp(curves),
+        "heads": heads,
+        "head_curves": head_curves,
+    }

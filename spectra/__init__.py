@@ -1,0 +1,1 @@
+"""Random-matrix tooling (the pooled-spectra issue fills this in)."""

@@ -1,0 +1,17 @@
+"""Closed forms: pure functions of numpy arrays (no torch import, no I/O)."""
+
+from ._bounds import entropy_bound as entropy_bound
+from ._bounds import max_weight_bound as max_weight_bound
+from ._bounds import partition_bound as partition_bound
+from ._bounds import top_two_gap_bound as top_two_gap_bound
+from ._families import FAMILIES as FAMILIES
+from ._families import LAWS as LAWS
+from ._families import ScoreFamily as ScoreFamily
+from ._families import get_family as get_family
+from ._families import law_scale as law_scale
+from ._families import predicted_scale as predicted_scale
+from ._families import sharp_entropy_crossing as sharp_entropy_crossing
+from ._families import sharp_entropy_fraction as sharp_entropy_fraction
+from ._gaps import accumulation_scale as accumulation_scale
+from ._gaps import gap_counting_function as gap_counting_function
+from ._gaps import gaps_from_scores as gaps_from_scores
