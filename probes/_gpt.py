@@ -41,7 +41,11 @@ class RandomGPT(torch.nn.Module):
     @torch.no_grad()
     def last_query_logits(self, tokens: torch.Tensor) -> torch.Tensor:
         """``tokens: [rows, n]`` → logits ``[rows, layers, heads, n]`` of the last position's
-        query against all n keys, in every layer."""
+        query against all n keys, in every layer. One row at a time: the n × n score matrices
+        of a whole batch would not fit in memory at n = 16k."""
+        return torch.cat([self._last_query_logits(row[None]) for row in tokens])
+
+    def _last_query_logits(self, tokens: torch.Tensor) -> torch.Tensor:
         rows, n = tokens.shape
         if n > self.pos.shape[0]:
             raise ValueError(f"context {n} exceeds the model's {self.pos.shape[0]}")

@@ -25,10 +25,10 @@ def exact_scores(family: str, n: int, rows: int, *, seed: int, device: str = "cp
     """Scores ``[rows, n]`` in float64: numpy on the CPU, a torch tensor on ``cuda``."""
     if n < 2 or rows < 1:
         raise ValueError(f"need n ≥ 2 and rows ≥ 1, got n={n}, rows={rows}")
-    g = get_family(family).g
+    fam = get_family(family)
     if device == "cpu":
-        rng = np.random.default_rng(seed)
-        return g(rng.standard_exponential((rows, n)))
+        return fam.draw(np.random.default_rng(seed), (rows, n))
+    g = fam.g
     import torch
 
     gen = torch.Generator(device=device).manual_seed(seed)

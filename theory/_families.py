@@ -100,6 +100,11 @@ def _sphere_g(d: int) -> Callable:
     return g
 
 
+def _sphere_sample(d: int) -> Callable:
+    a = (d - 1) / 2
+    return lambda rng, shape: -2.0 * rng.beta(a, a, size=shape)  # s − 1 = −2B, B ~ Beta(a, a)
+
+
 def _sphere_scale(d: int) -> Callable[[np.ndarray], np.ndarray]:
     a = (d - 1) / 2
 
@@ -126,6 +131,13 @@ class ScoreFamily:
     theta: float | None
     bounded: bool
     note: str
+    sample: Callable | None = None  # (numpy Generator, shape) -> scores, same law, faster
+
+    def draw(self, rng, shape):
+        """Scores of this family: ``sample`` if given, else g(E) with E ~ Exp(1)."""
+        if self.sample is not None:
+            return self.sample(rng, shape)
+        return self.g(rng.standard_exponential(shape))
 
 
 def _hazard(dg):
@@ -163,7 +175,7 @@ FAMILIES: dict[str, ScoreFamily] = {
         ScoreFamily("uniform", _g_uniform, _hazard(lambda E: np.exp(-E)), "n", None, None,
                     True, "bounded, density > 0 at the endpoint (κ = 1)"),
         ScoreFamily("sphere-8", _sphere_g(8), _sphere_scale(8), "n^(2/7)", None, None, True,
-                    "⟨q, k⟩ with k uniform on S^7: n^{2/(d−1)}"),
+                    "⟨q, k⟩ with k uniform on S^7: n^{2/(d−1)}", _sphere_sample(8)),
         ScoreFamily("pareto", _g_pareto, _pareto_scale, "log n / range", None, None, False,
                     "Pareto tail index 2: scale set by the bulk"),
         ScoreFamily("cauchy", _g_cauchy, _cauchy_scale, "log n / range", None, None, False,

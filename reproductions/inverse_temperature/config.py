@@ -40,8 +40,8 @@ class Config:
     adversarial_rows: int = 64  # per kind; × 101 β × 6 kinds ≈ 4e4 pairs, plus family rows
     adversarial_n: int = 2000
     # --- T7: random-init GPT-style attention on the Python standard library's text
-    model_n: tuple = (64, 128, 256, 512, 1024, 2048, 4096)
-    model_rows: int = 16  # query rows (text windows) per n
+    model_n: tuple = (64, 128, 256, 512, 1024, 2048)  # n² attention per layer: 2048 on a CPU
+    model_rows: int = 12  # query rows (text windows) per n
     model_d: int = 128
     model_heads: int = 4
     model_layers: int = 2
@@ -76,5 +76,5 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
         return replace(quick, scale="full", exact_n=exact_n, exact_rows=256,
                        exact_rows_per_cell=64 if device == "cuda" else 16, semi_rows=512,
                        semi_rows_per_cell=128, n_beta=201, adversarial_rows=512,
-                       model_n=quick.model_n + (8192, 16384), model_rows=64, model_layers=4)
+                       model_n=quick.model_n + (4096, 8192, 16384), model_rows=64, model_layers=4)
     raise ValueError(f"unknown scale {scale!r}")
