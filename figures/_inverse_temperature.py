@@ -37,6 +37,7 @@ def plot_counting_function(counting):
                 ax.plot(t, env, "--", color=PALETTE[1], label=f"e^(Λt), Λ={lam:.3g}")
             ax.set(xscale="log", yscale="log", title=f"{fam} (n={int(c['n'].iloc[0]):.0e})",
                    xlabel="gap t", ylim=(0.8, N.max() * 3))
+            ax.xaxis.set_minor_formatter(plt.NullFormatter())
             ax.legend(loc="upper left")
         for ax in list(axes.flat)[len(fams):]:
             ax.set_visible(False)
@@ -123,10 +124,11 @@ def plot_phase(curves, *, family: str = "gaussian", sampler: str = "semi"):
         for i, law in enumerate(("(log n)^1/2", "log n", "(log n)^2")):
             line = theory.law_scale(law, n) * theory.predicted_scale(family, ref) / \
                 theory.law_scale(law, ref)
-            ax.plot(np.log10(n), line, ls=["-", "--", ":"][i], color="white", lw=1, label=law)
+            ax.plot(np.log10(n), line, ls=["-", "--", ":"][i], color=PALETTE[5], lw=1.2,
+                    label=f"{law} (matched at the middle n)")
         ax.set(yscale="log", xlabel="log10 n", ylabel="β", title=f"H / log n — {family}")
         fig.colorbar(mesh, ax=ax, label="H / log n")
-        ax.legend(fontsize=5, loc="upper left", labelcolor="white")
+        ax.legend(fontsize=5, loc="lower right")
         fig.tight_layout()
     return fig
 
@@ -171,13 +173,13 @@ def plot_bound_scatter(samples):
                   ("max_weight", "p_max", grid_hi, theory.max_weight_bound),
                   ("entropy", "entropy H", grid_hi, theory.entropy_bound)]
         for ax, (col, label, grid, bound) in zip(axes, panels, strict=True):
-            for i, (src, s) in enumerate(samples.groupby("source")):
+            for i, (_, s) in enumerate(samples.groupby("source")):
                 ax.plot(s["r"], s[col], ".", ms=1.5, alpha=0.5, color=PALETTE[i % len(PALETTE)])
-            ax.plot(grid, bound(grid), "k-", lw=1, label="bound")
-            ax.set(xscale="log", xlabel="r = β / Λ", ylabel=label)
-            if col == "entropy":
-                ax.set_yscale("symlog", linthresh=1e-3)
-            ax.legend()
+            ax.plot(grid, bound(grid), "k-", lw=1, label="bound (raw Λ)")
+            top = 1.05 if col != "entropy" else 1.1 * float(samples[col].max())
+            ax.set(xscale="log", xlabel="r = β / Λ", ylabel=label, xlim=(1e-3, 1e3),
+                   ylim=(-0.02 * top, top))
+            ax.legend(loc="upper left")
         fig.tight_layout()
     return fig
 

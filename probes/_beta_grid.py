@@ -14,9 +14,11 @@ M_k = Σ w (u)^k of u = (Δ − c)/h are taken once. Then, exactly up to a Taylo
 
     Σ_chunk w e^{−βΔ} = e^{−βc} Σ_{k≤K} (−βh)^k/k! · M_k,     |βh| ≤ ρ on every chunk that counts.
 
-The chunk layout makes |βh| ≤ ρ hold wherever a chunk matters: linear chunks of width 2ρ/β_max
-up to a* = L/β_max, geometric ones of ratio 1 + 2ρ/L beyond, and a chunk whose lower edge a has
-βa > L = log(Σw) + 40 is dropped (it adds < e^{−40} to Z ≥ 1). With ρ = 1.5, K = 20 the
+The chunk layout makes |βh| ≤ ρ hold wherever a chunk matters. Gaps are measured from the
+smallest positive gap Δ₊ (the maximum's own terms are added exactly): linear chunks of width
+2ρ/β_max up to a* = L/β_max, geometric ones of ratio 1 + 2ρ/L beyond, and a chunk whose lower
+edge a has βa > L = log(Σw) + 40 is dropped (it adds < e^{−40} of the row's largest
+non-maximal term, so even Z − 1 and H keep their relative precision). With ρ = 1.5, K = 20 the
 remainder is < 1e-14 relative, so the result agrees with a direct sum to ~1e-13. Cost: one
 pass per power over the row (K + 2 passes, independent of B) plus O(B·chunks·K).
 """
@@ -79,50 +81,41 @@ def _chunk_index(gaps, layout: _Layout, xp):
     return xp.where(gaps < layout.a_star, linear, geometric)
 
 
-def _positive_weights(gaps, weights, xp):
-    # The maximum's own terms (Δ = 0, weight exactly 1 each) are kept out of the power sums
-    # and added back exactly: log Z = log n₀ + log1p(rest/n₀) keeps H accurate when H ≪ 1e-16.
-    positive = (gaps > 0).to(gaps.dtype) if xp is not np else (gaps > 0).astype(np.float64)
-    return positive if weights is None else positive * weights
-
-
 def _zero_count(gaps, weights) -> float:
     if weights is None:
         return float((gaps == 0).sum())
     return float(weights[gaps == 0].sum())
 
 
-def _power_sums_numpy(gaps, weights, layout, order):
-    idx = _chunk_index(gaps, layout, np).astype(np.int64)
-    n_chunks = int(idx.max()) + 1
-    lo = layout.lower_edge(np.arange(n_chunks))
-    hi = layout.upper_edge(np.arange(n_chunks))
-    centre, half = (lo + hi) / 2, (hi - lo) / 2
-    u = (gaps - centre[idx]) / half[idx]
-    sums = np.empty((n_chunks, order + 2))
-    term = _positive_weights(gaps, weights, np)
+def _chunk_geometry(idx_max: int, layout: _Layout):
+    chunks = np.arange(idx_max + 1)
+    lo, hi = layout.lower_edge(chunks), layout.upper_edge(chunks)
+    return lo, (lo + hi) / 2, (hi - lo) / 2
+
+
+def _power_sums_numpy(shifted, term, layout, order):
+    idx = _chunk_index(shifted, layout, np).astype(np.int64)
+    lo, centre, half = _chunk_geometry(int(idx.max()), layout)
+    u = (shifted - centre[idx]) / half[idx]
+    sums = np.empty((lo.size, order + 2))
     for k in range(order + 2):
-        sums[:, k] = np.bincount(idx, weights=term, minlength=n_chunks)
-        term *= u
+        sums[:, k] = np.bincount(idx, weights=term, minlength=lo.size)
+        term = term * u
     return lo, centre, half, sums
 
 
-def _power_sums_torch(gaps, weights, layout, order):
+def _power_sums_torch(shifted, term, layout, order):
     import torch
 
-    idx = _chunk_index(gaps, layout, torch).long()
-    n_chunks = int(idx.max().item()) + 1
-    lo = layout.lower_edge(np.arange(n_chunks))
-    hi = layout.upper_edge(np.arange(n_chunks))
-    centre, half = (lo + hi) / 2, (hi - lo) / 2
-    c_t = torch.as_tensor(centre, device=gaps.device)
-    h_t = torch.as_tensor(half, device=gaps.device)
-    u = (gaps - c_t[idx]) / h_t[idx]
-    term = _positive_weights(gaps, weights, torch)
-    sums = torch.zeros((order + 2, n_chunks), dtype=torch.float64, device=gaps.device)
+    idx = _chunk_index(shifted, layout, torch).long()
+    lo, centre, half = _chunk_geometry(int(idx.max().item()), layout)
+    c_t = torch.as_tensor(centre, device=shifted.device)
+    h_t = torch.as_tensor(half, device=shifted.device)
+    u = (shifted - c_t[idx]) / h_t[idx]
+    sums = torch.zeros((order + 2, lo.size), dtype=torch.float64, device=shifted.device)
     for k in range(order + 2):
         sums[k].index_add_(0, idx, term)
-        term *= u
+        term = term * u
     return lo, centre, half, sums.T.cpu().numpy()
 
 
@@ -141,19 +134,34 @@ def softmax_statistics(
     is_torch = type(gaps).__module__.startswith("torch")
     if not is_torch:
         gaps = np.asarray(gaps, dtype=np.float64).ravel()
-    if gaps.numel() if is_torch else gaps.size == 0:
+    if (gaps.numel() if is_torch else gaps.size) == 0:
         raise ValueError("a row needs at least one score")
     delta_min = float(gaps.min())
     if delta_min != 0.0:
         raise ValueError("gaps must have minimum exactly 0 (use theory.gaps_from_scores)")
     if not is_torch and gaps.size * betas.size <= _DIRECT_BELOW:
         return softmax_statistics_direct(gaps, betas, weights=weights, second_gap=second_gap)
-    total = float(weights.sum()) if weights is not None else float(len(gaps))
-    layout = _layout(float(gaps.max()), float(betas.max()), total, radius)
-    power_sums = _power_sums_torch if is_torch else _power_sums_numpy
-    lo, centre, half, sums = power_sums(gaps, weights, layout, order)
     if second_gap is None:
         second_gap = _second_gap(gaps, weights, is_torch)
+    n_zero = _zero_count(gaps, weights)
+    positive = gaps > 0
+    if not bool(positive.any()):  # every score ties with the maximum
+        zeros = np.zeros_like(betas)
+        return _finish(betas, n_zero, zeros, zeros, second_gap)
+    # The maximum's own terms (Δ = 0, weight 1 each) stay out of the sums and are added back
+    # exactly: Z = n₀ + rest. The rest is taken relative to its own largest term e^{−βΔ₊}
+    # (Δ₊ the smallest positive gap), so both rest and H ≈ rest·(1 + βΔ₊) keep full relative
+    # precision even where they are 1e-200 — no cancellation against the 1 of the maximum.
+    offset = float(gaps[positive].min())
+    xp = __import__("torch") if is_torch else np
+    shifted = xp.where(positive, gaps - offset, xp.zeros_like(gaps))
+    term = positive.to(gaps.dtype) if is_torch else positive.astype(np.float64)
+    if weights is not None:
+        term = term * (weights if is_torch else np.asarray(weights, dtype=np.float64))
+    total = float(term.sum())
+    layout = _layout(float(shifted.max()), float(betas.max()), total, radius)
+    power_sums = _power_sums_torch if is_torch else _power_sums_numpy
+    lo, centre, half, sums = power_sums(shifted, term, layout, order)
 
     t = betas[:, None] * half[None, :]  # [B, chunks]
     live = betas[:, None] * lo[None, :] <= layout.cutoff
@@ -167,7 +175,8 @@ def softmax_statistics(
     z_chunks = shift * np.einsum("bik,ik->bi", coeff, sums[:, : order + 1])
     s1_chunks = centre * z_chunks + half * shift * np.einsum("bik,ik->bi", coeff, sums[:, 1:])
     rest, s1 = z_chunks.sum(axis=1), s1_chunks.sum(axis=1)
-    return _finish(betas, _zero_count(gaps, weights), rest, s1, second_gap)
+    decay = np.exp(-betas * offset)
+    return _finish(betas, n_zero, decay * rest, decay * (offset * rest + s1), second_gap)
 
 
 def _second_gap(gaps, weights, is_torch) -> float:
