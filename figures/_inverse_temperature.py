@@ -90,7 +90,8 @@ def plot_collapse(curves, quantity: str = "mean_pmax", *, sampler: str = "semi",
             cf = c[c.family == fam]
             colors = _colors(sorted(cf["n"].unique()))
             for n, cn in cf.groupby("n"):
-                ax.plot(cn["x"], cn[quantity], color=colors[n], lw=0.9, label=f"n=1e{np.log10(n):.0f}")
+                ax.plot(cn["x"], cn[quantity], color=colors[n], lw=0.9,
+                        label=f"n=1e{np.log10(n):.0f}")
             theta = theory.get_family(fam).theta
             if quantity == "mean_h" and theta is not None:
                 x = np.geomspace(cf["x"].min(), cf["x"].max(), 300)

@@ -35,7 +35,8 @@ class MiniLM:
         n = ids.shape[0]
         query = n // 2 if query is None else query
         e = "embeddings"
-        x = (self.w[f"{e}.word_embeddings.weight"][ids] + self.w[f"{e}.position_embeddings.weight"][:n]
+        x = (self.w[f"{e}.word_embeddings.weight"][ids]
+             + self.w[f"{e}.position_embeddings.weight"][:n]
              + self.w[f"{e}.token_type_embeddings.weight"][0])
         x = self._ln(x, f"{e}.LayerNorm")
         d = x.shape[-1]

@@ -3,9 +3,15 @@ import pytest
 import torch
 
 import theory
-from probes import (exact_scores, row_scales, semi_analytic_row, softmax_statistics,
-                    softmax_statistics_direct, summarize_row)
-from probes import _beta_grid
+from probes import (
+    _beta_grid,
+    exact_scores,
+    row_scales,
+    semi_analytic_row,
+    softmax_statistics,
+    softmax_statistics_direct,
+    summarize_row,
+)
 from reproductions._checks import assert_rel_close
 
 FIELDS = ("log_partition", "max_weight", "top_two_gap", "entropy")

@@ -10,8 +10,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-import theory
-
 from .._claims import INCONCLUSIVE, ClaimSpec, verdict_from
 from .config import SCALE_FAMILIES, Config
 
