@@ -116,3 +116,15 @@ def test_exact_rows_need_sane_sizes():
         exact_scores("gaussian", 1, 1, seed=0)
     with pytest.raises(ValueError, match="unknown score family"):
         exact_scores("nope", 10, 1, seed=0)
+
+
+def test_summarize_row_on_torch_matches_numpy(force_chunks):
+    """The path a GPU takes (sort, Λ̂ and power sums in torch), run here on CPU tensors."""
+    s = exact_scores("log-exponential", 30_000, 1, seed=2)[0]
+    gaps = theory.gaps_from_scores(s)
+    betas = np.geomspace(0.1, 1e3, 23)
+    a = summarize_row(torch.from_numpy(gaps), betas, skip=8)
+    b = summarize_row(gaps, betas, skip=8)
+    assert (a.lambda_raw, a.n) == (b.lambda_raw, b.n)
+    assert a.lambda_robust == pytest.approx(b.lambda_robust, rel=1e-15)
+    _compare(a.stats, b.stats, rtol=1e-12)

@@ -17,7 +17,7 @@ import theory
 from probes import exact_scores, semi_analytic_row, summarize_row
 
 from .._sweep import Cell, CellFunction
-from .config import Config
+from .config import SCALE_FAMILIES, Config
 
 __all__ = ["CELL_FUNCTION", "grid", "check_bounds", "ADVERSARIAL_KINDS"]
 
@@ -108,7 +108,7 @@ def _family_cell(p: dict, seed: int) -> dict:
         checks = _add_checks(checks, check_bounds(st, summary.lambda_raw))
         if i == 0:
             samples = _bound_samples(st, summary.lambda_raw)
-            if p["kind"] == "exact":
+            if p["kind"] == "exact" and n <= 10**6:  # the N(t) figure needs no more
                 g = gaps.cpu().numpy() if hasattr(gaps, "cpu") else gaps
                 counting = _counting_curve(g)
     return {"scale": scale, "sum": {k: v.tolist() for k, v in sums.items()},
@@ -188,7 +188,10 @@ def grid(config: Config) -> list[Cell]:
         for family in families:
             x = [float(v) for v in config.beta_factors(family)]
             for n in ns:
-                for block in range(rows // per_cell):
+                large = kind == "exact" and n > config.large_n
+                if large and family not in SCALE_FAMILIES:
+                    continue
+                for block in range((config.large_rows if large else rows) // per_cell):
                     params = {"kind": kind, "family": family, "n": int(n), "rows": per_cell,
                               "block": block, "x": x, "skip": config.robust_skip,
                               "device": config.device if kind == "exact" else "cpu"}

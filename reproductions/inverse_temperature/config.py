@@ -23,6 +23,9 @@ class Config:
     exact_n: tuple = (10**3, 10**4, 10**5)  # spec quick: n ≤ 1e5 on a CPU
     exact_rows: int = 64  # spec quick: 64 rows
     exact_rows_per_cell: int = 16  # cells small enough to resume after a kill
+    # n > 1e7 exists only on a GPU (8 GB per row at 1e9): fewer rows, the four log-law families
+    large_n: int = 10**7
+    large_rows: int = 16
     # --- semi-analytic rows: top K exact + log-spaced bulk histogram, n up to 1e12 (T2–T6)
     semi_families: tuple = SEMI_FAMILIES
     semi_n: tuple = tuple(10**k for k in range(3, 13))  # T4 fits over 1e3 ≤ n ≤ 1e12
@@ -74,7 +77,9 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
         if device == "cuda":
             exact_n += (10**8, 10**9)
         return replace(quick, scale="full", exact_n=exact_n, exact_rows=256,
-                       exact_rows_per_cell=64 if device == "cuda" else 16, semi_rows=512,
+                       exact_rows_per_cell=16, semi_rows=512,
                        semi_rows_per_cell=128, n_beta=201, adversarial_rows=512,
-                       model_n=quick.model_n + (4096, 8192, 16384), model_rows=64, model_layers=4)
+                       model_n=quick.model_n + ((4096, 8192, 16384) if device == "cuda"
+                                                else (4096,)),
+                       model_rows=64, model_layers=4)
     raise ValueError(f"unknown scale {scale!r}")

@@ -28,7 +28,8 @@ def model_cells(config, x, seed_fn) -> list[Cell]:
     for n in config.model_n:
         params = {"kind": "model", "n": int(n), "rows": config.model_rows, "d": config.model_d,
                   "heads": config.model_heads, "layers": config.model_layers,
-                  "context": int(max(config.model_n)), "x": x, "skip": config.robust_skip}
+                  "context": int(max(config.model_n)), "x": x, "skip": config.robust_skip,
+                  "device": config.device}
         cells.append(Cell(params, seed_fn(config, "model", n)))
     if config.minilm and minilm_available():
         for n in (32, 64, 128, 256, 512):
@@ -48,8 +49,9 @@ def _logits(p: dict, seed: int) -> np.ndarray:
         # the model's weights depend on the run, not on n: every n sees the same heads
         model = RandomGPT(d_model=p["d"], n_heads=p["heads"], n_layers=p["layers"],
                           context=p["context"], seed=p.get("model_seed", 1234))
+        device = p.get("device", "cpu")
         tokens = torch.from_numpy(text_windows(p["n"], p["rows"], seed=tokens_seed))
-        return model.last_query_logits(tokens).numpy()
+        return model.to(device).last_query_logits(tokens.to(device)).cpu().numpy()
     from probes._minilm import minilm_logits
 
     return minilm_logits(p["n"], p["rows"], seed=tokens_seed)
