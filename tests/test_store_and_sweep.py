@@ -71,3 +71,18 @@ def test_dask_engine_gives_the_serial_payloads(tmp_path):
 def test_unknown_engine():
     with pytest.raises(ValueError, match="unknown engine"):
         run_sweep("t", FN, CELLS, CellStore("/nonexistent"), engine="spark")
+
+
+@pytest.mark.slow
+def test_joining_a_running_scheduler(tmp_path):
+    """--scheduler ADDR: the path a SLURM or Kubernetes cluster takes (here a local one)."""
+    from dask.distributed import LocalCluster
+
+    serial, _ = run_sweep("t", FN, CELLS, CellStore(tmp_path / "a"), progress=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                          dashboard_address=None) as cluster:
+            joined, _ = run_sweep("t", FN, CELLS, CellStore(tmp_path / "b"), engine="dask",
+                                  scheduler=cluster.scheduler_address, progress=False)
+    assert joined == serial

@@ -15,3 +15,4 @@ from ._families import sharp_entropy_fraction as sharp_entropy_fraction
 from ._gaps import accumulation_scale as accumulation_scale
 from ._gaps import gap_counting_function as gap_counting_function
 from ._gaps import gaps_from_scores as gaps_from_scores
+from ._neural_tangents import import_neural_tangents as import_neural_tangents

@@ -117,9 +117,17 @@ def _t3(config: Config, t: dict):
                        "nearest_spread": float(nearest["spread"]), "ok": ok}
     text = "; ".join(f"{f}: {v['predicted_spread']:.2f}× vs {v['nearest_spread']:.2f}× "
                      f"({v['nearest_law']})" for f, v in per.items())
+    fails = []
+    for f, v in per.items():
+        if v["predicted_spread"] > 1.5:
+            fails.append(f"{f}: β_½/L_pred itself spreads {v['predicted_spread']:.2f}× > 1.5×")
+        if v["nearest_spread"] < 1.7:
+            fails.append(f"{f}: the competing law {v['nearest_law']} spreads only "
+                         f"{v['nearest_spread']:.2f}× < 1.7×, so over this n range the data "
+                         f"cannot tell it from the predicted law")
     return SPEC["T3"].result(prediction="≤ 1.5× under L_pred, ≥ 1.7× under every other law",
                              measurement=text, verdict=verdict_from(ok_all, enough_data=bool(per)),
-                             numbers=per)
+                             numbers=per, note="; ".join(fails))
 
 
 def _t4(config: Config, t: dict):
@@ -154,12 +162,17 @@ def _t5(config: Config, t: dict):
         ok = pred <= 0.12 and float(nearest["max_spread"]) >= 0.3
         ok_all &= ok
         per[family] = {"spread": pred, "nearest_law": nearest["law"],
+                       "x_at_max": float(f[f.predicted]["x_at_max"].iloc[0]),
                        "nearest_spread": float(nearest["max_spread"]), "ok": ok}
     text = "; ".join(f"{f}: {v['spread']:.3f} vs {v['nearest_spread']:.3f} ({v['nearest_law']})"
                      for f, v in per.items())
+    fails = [f"{f}: spread {v['spread']:.3f} > 0.12, largest at β/L_pred ≈ {v['x_at_max']:.2g}"
+             for f, v in per.items() if v["spread"] > 0.12]
+    fails += [f"{f}: nearest wrong law {v['nearest_law']} spreads only {v['nearest_spread']:.3f}"
+              for f, v in per.items() if v["nearest_spread"] < 0.3]
     return SPEC["T5"].result(prediction="spread ≤ 0.12; ≥ 0.3 under a wrong law",
                              measurement=text, verdict=verdict_from(ok_all, enough_data=bool(per)),
-                             numbers=per)
+                             numbers=per, note="; ".join(fails))
 
 
 _SHARP_TOL = {"gaussian": 0.03, "log-exponential": 0.08, "exponential": 0.03}
@@ -196,10 +209,15 @@ def _t6(config: Config, t: dict):
         u = per["uniform"]
         text += (f"; uniform h-transition width {u['width_first']:.2f} → "
                  f"{u['width_last']:.2f} decades")
-    note = ""
+    parts = [f"{f}: |{v['c_half']:.4f} − {v['predicted']:.3f}| = "
+             f"{abs(v['c_half'] - v['predicted']):.4f} > {v['tol']}"
+             for f, v in per.items() if "c_half" in v and not v["ok"]]
+    if "uniform" in per and not per["uniform"]["no_sharpening"]:
+        parts.append("the uniform family's h-transition narrowed with n")
     if extra:
-        note = (f"thin endpoint (no criterion): c_½={extra['thin-endpoint']['c_half']:.3f} vs "
-                f"predicted {extra['thin-endpoint']['predicted']:.3f}")
+        parts.append(f"thin endpoint (no criterion): c_½={extra['thin-endpoint']['c_half']:.3f}"
+                     f" vs predicted {extra['thin-endpoint']['predicted']:.3f}")
+    note = "; ".join(parts)
     return SPEC["T6"].result(prediction="c_½ = 0.707, 0.5, 1; uniform width does not shrink",
                              measurement=f"n = {n_max:.0e}: {text}",
                              verdict=verdict_from(ok_all, enough_data=n_max >= 10**12 and
@@ -261,8 +279,19 @@ def _t7(config: Config, t: dict):
                "collapse_spread_median": rnd_spread,
                "aic_log_fraction": float(rnd.aic_prefers_log.mean()),
                "xi_median": float(rnd.xi.median())}
-    note = ("Trained models (the paper's PG19/Proof-Pile-2/SlimPajama/OpenWebText heads) are not "
-            "available offline; this checks the pipeline on random-init heads.")
+    fails = []
+    if violations:
+        fails.append(f"{violations} bound violations on model logits")
+    if not gauss_ok:
+        off = rnd[(rnd.gauss_ratio_min < 0.8) | (rnd.gauss_ratio_max > 1.25)]
+        fails.append(f"{len(off)}/{len(rnd)} random-init heads leave the ±25% band around "
+                     "i.i.d. Gaussian rows (byte tokens repeat, so a head's logits are a "
+                     "mixture over tokens rather than one Gaussian)")
+    if rnd_spread > 0.12:
+        fails.append(f"median head collapse spread {rnd_spread:.3f} > 0.12")
+    note = ("; ".join(fails) + ". ") if fails else ""
+    note += ("Trained models (the paper's PG19/Proof-Pile-2/SlimPajama/OpenWebText heads) are "
+             "not available offline; this checks the pipeline on random-init heads.")
     mini = fits[fits.model != "random-init GPT"]
     if not mini.empty:
         numbers["minilm"] = {"heads": len(mini), "aic_log_fraction":

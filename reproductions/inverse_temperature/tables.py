@@ -148,9 +148,13 @@ def _collapse(curves: pd.DataFrame) -> pd.DataFrame:
                 interp.append(vals)
             interp = np.array(interp)
             both = np.all(np.isfinite(interp), axis=0)
-            spread = np.max(np.ptp(interp[:, both], axis=0)) if both.any() else np.nan
-            out.append((family, name, float(spread), law is None, int(both.sum())))
-    return pd.DataFrame(out, columns=["family", "law", "max_spread", "predicted", "grid_points"])
+            spread, where = np.nan, np.nan
+            if both.any():
+                per_x = np.ptp(interp[:, both], axis=0)
+                spread, where = float(per_x.max()), float(grid[both][np.argmax(per_x)])
+            out.append((family, name, spread, where, law is None, int(both.sum())))
+    return pd.DataFrame(out, columns=["family", "law", "max_spread", "x_at_max", "predicted",
+                                      "grid_points"])
 
 
 def _sharp(curves: pd.DataFrame) -> pd.DataFrame:
