@@ -45,7 +45,7 @@ class RandomGPT(torch.nn.Module):
         of a whole batch would not fit in memory at n = 16k."""
         return torch.cat([self._last_query_logits(row[None]) for row in tokens])
 
-    def _last_query_logits(self, tokens: torch.Tensor) -> torch.Tensor:
+    def _last_query_logits(self, tokens: torch.Tensor, *, full: bool = False) -> torch.Tensor:
         rows, n = tokens.shape
         if n > self.pos.shape[0]:
             raise ValueError(f"context {n} exceeds the model's {self.pos.shape[0]}")
@@ -57,6 +57,10 @@ class RandomGPT(torch.nn.Module):
             a = torch.nn.functional.layer_norm(x, (self.d_model,))
             q, k, v = (a @ self.qkv[layer]).split(self.d_model, dim=-1)
             q, k, v = (t.view(rows, n, h, d_h).transpose(1, 2) for t in (q, k, v))
+            if layer == self.n_layers - 1 and not full:  # only the last query's logits count
+                logits.append((q[:, :, -1:, :] @ k.transpose(-1, -2))[:, :, 0, :]
+                              / math.sqrt(d_h))
+                break
             scores = q @ k.transpose(-1, -2) / math.sqrt(d_h)  # [rows, h, n, n]
             logits.append(scores[:, :, -1, :].clone())
             weights = torch.softmax(scores.masked_fill(~mask, -torch.inf), dim=-1)

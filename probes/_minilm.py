@@ -29,9 +29,11 @@ class MiniLM:
         return x @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
 
     @torch.no_grad()
-    def forward(self, ids: torch.Tensor, *, query: int | None = None):
+    def forward(self, ids: torch.Tensor, *, query: int | None = None, full: bool = True):
         """``ids: [n]`` → (hidden states ``[n, 384]``, logits ``[layers, heads, n]`` of the
-        query at position ``query`` (default: the middle) against all n keys)."""
+        query at position ``query`` (default: the middle) against all n keys). With
+        ``full=False`` the last layer stops at its logits (the hidden states returned are then
+        those entering it)."""
         n = ids.shape[0]
         query = n // 2 if query is None else query
         e = "embeddings"
@@ -46,6 +48,10 @@ class MiniLM:
             p = f"encoder.layer.{i}"
             q, k, v = (self._lin(x, f"{p}.attention.self.{t}").view(n, self.heads, d_h)
                        .transpose(0, 1) for t in ("query", "key", "value"))
+            if i == self.layers - 1 and not full:  # the logits are all that is read out
+                last = q[:, query : query + 1, :] @ k.transpose(-1, -2)  # [heads, 1, n]
+                logits.append(last[:, 0, :] / math.sqrt(d_h))
+                break
             scores = q @ k.transpose(-1, -2) / math.sqrt(d_h)  # [heads, n, n]
             logits.append(scores[:, query, :].clone())
             y = (torch.softmax(scores, dim=-1) @ v).transpose(0, 1).reshape(n, d)
@@ -95,5 +101,5 @@ def minilm_logits(n: int, rows: int, *, seed: int) -> np.ndarray:
         if len(ids) < n - 2:
             continue
         window = torch.tensor([cls_id] + ids[: n - 2] + [sep_id])
-        out.append(model.forward(window)[1].numpy())
+        out.append(model.forward(window, full=False)[1].numpy())
     return np.stack(out)

@@ -7,13 +7,16 @@ Engines
   via dask-kubernetes, …) unchanged. Workers only compute; this process stores each result as
   it arrives, so workers need no shared file system.
 
-Both engines call the same function on the same parameters and seeds, so they give the same
-payloads. Each worker gets its share of the cores for BLAS and torch threads: on a 2-core
-machine, oversubscribed BLAS threads are many times slower than one thread per process.
+Both engines call the same function on the same parameters, seeds and thread count, so they
+give bit-identical payloads: every cell runs with one BLAS/torch thread (a reduction split over
+more threads rounds differently), and the parallelism is across cells — the dask engine's
+worker processes. A fresh payload is passed through the same JSON round trip as a stored one,
+so a resumed run's tables equal an uninterrupted run's to the last bit.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -21,11 +24,12 @@ from dataclasses import dataclass, field
 
 from tqdm.auto import tqdm
 
-from ._store import CellStore, cell_key
+from ._store import CellStore, canonical_json, cell_key
 
 __all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "ENGINES"]
 
 ENGINES = ("serial", "dask")
+CELL_THREADS = 1  # per cell, in every engine: determinism (see the module docstring)
 
 
 @dataclass(frozen=True)
@@ -57,16 +61,16 @@ class SweepStats:
 
 def _execute(fn: Callable, params: dict, seed: int, threads: int):
     """Run one cell under a fixed thread budget (BLAS and torch)."""
+    import torch
     from threadpoolctl import threadpool_limits
 
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
     try:
-        import torch
-
-        torch.set_num_threads(threads)
-    except ImportError:  # pragma: no cover - torch is a hard dependency
-        pass
-    with threadpool_limits(threads):
-        return fn(params, seed)
+        with threadpool_limits(threads):
+            return fn(params, seed)
+    finally:
+        torch.set_num_threads(before)
 
 
 def run_sweep(
@@ -95,16 +99,15 @@ def run_sweep(
         meta = {"slug": slug, "function": function.name, "version": function.version,
                 "params": cells[i].params, "seed": cells[i].seed}
         store.save(keys[i], meta, payload)
-        payloads[i] = payload
+        payloads[i] = json.loads(canonical_json(payload))
         stats.computed += 1
         stats.computed_keys.append(keys[i])
         bar.update()
 
     try:
         if engine == "serial" or not missing:
-            threads = os.cpu_count() or 1
             for i in missing:
-                finish(i, _execute(function.fn, cells[i].params, cells[i].seed, threads))
+                finish(i, _execute(function.fn, cells[i].params, cells[i].seed, CELL_THREADS))
         else:
             _run_dask(function, cells, missing, finish, workers=workers, scheduler=scheduler)
     finally:
@@ -117,14 +120,13 @@ def _run_dask(function, cells, missing, finish, *, workers, scheduler):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
+    threads = CELL_THREADS
     if scheduler:
         client = Client(scheduler, timeout="20s")
-        threads = 1
     else:
-        n_workers = workers or 2
-        threads = max(1, (os.cpu_count() or 1) // n_workers)
         env = {v: str(threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                           "MKL_NUM_THREADS")}
+        n_workers = workers or 2
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, env=env)
         client = Client(cluster)

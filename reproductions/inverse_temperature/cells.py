@@ -178,7 +178,12 @@ def _seed(config: Config, *parts) -> int:
 
 
 def grid(config: Config) -> list[Cell]:
-    cells = []
+    from .models import model_cells
+
+    # The model cells are the longest: first, largest n first, so a cluster's workers do not
+    # wait on one long cell at the end of the sweep.
+    models = model_cells(config, [float(v) for v in config.beta_factors()], _seed)
+    cells = sorted(models, key=lambda c: -c.params["n"])
     for kind, families, ns, rows, per_cell in (
         ("exact", config.exact_families, config.exact_n, config.exact_rows,
          config.exact_rows_per_cell),
@@ -204,6 +209,4 @@ def grid(config: Config) -> list[Cell]:
         params = {"kind": "adversarial", "family": adv, "n": config.adversarial_n,
                   "rows": config.adversarial_rows, "skip": config.robust_skip}
         cells.append(Cell(params, _seed(config, "adversarial", adv)))
-    from .models import model_cells
-
-    return cells + model_cells(config, [float(v) for v in config.beta_factors()], _seed)
+    return cells
