@@ -116,7 +116,26 @@ def run_sweep(
     return payloads, stats
 
 
+# A worker runs cells in a thread beside its event loop; the loop's frequent callbacks take the
+# GIL from cells made of many small numpy calls (measured here: 0.49 s per cell in a worker
+# against 0.36 s in a plain process; 0.44 s with these intervals).
+_QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "5s",
+}
+
+
 def _run_dask(function, cells, missing, finish, *, workers, scheduler):
+    import dask
+    import distributed  # noqa: F401 - loads its config defaults before we override four
+
+    with dask.config.set(_QUIET_WORKERS):
+        _run_dask_client(function, cells, missing, finish, workers=workers, scheduler=scheduler)
+
+
+def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
