@@ -69,8 +69,8 @@ def main(argv=None) -> int:
                                scheduler=args.scheduler, out=args.out, seed=args.seed,
                                progress=not args.no_progress)
             s = result.stats
-            print(f"{args.slug} [{args.scale}]: {s.computed} cells computed, {s.reused} reused, "
-                  f"{result.manifest['wall_seconds']:.1f} s")
+            print(f"{args.slug} [{args.scale}]: {s.computed} cells computed, {s.reused} reused "
+                  f"(sweep {s.seconds:.1f} s, whole run {result.manifest['wall_seconds']:.1f} s)")
             for c in result.claims:
                 print(f"  {c.id:4s} {c.verdict:15s} {c.measurement}")
             print(f"wrote {result.path}/VERDICT.md")

@@ -104,3 +104,24 @@ def test_configs_are_frozen_and_hashable():
     assert max(full.exact_n) == 10**9 and full.semi_n[-1] == 10**12
     with pytest.raises(ValueError):
         make_config("huge")
+
+
+def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch):
+    """``--device cuda`` hands torch tensors to the same cell code; run that path on CPU
+    tensors and compare with the numpy path on the same scores."""
+    import numpy as np
+    import torch
+
+    from reproductions.inverse_temperature import cells
+
+    params = {"kind": "exact", "family": "gaussian", "n": 3000, "rows": 3, "block": 0,
+              "x": list(np.geomspace(0.1, 10, 9)), "skip": 8, "device": "cpu"}
+    numpy_out = cells._family_cell(params, seed=7)
+    real = cells.exact_scores
+    monkeypatch.setattr(cells, "exact_scores",
+                        lambda *a, **k: torch.from_numpy(real(*a, **{**k, "device": "cpu"})))
+    torch_out = cells._family_cell({**params, "device": "cuda"}, seed=7)
+    np.testing.assert_allclose(torch_out["rows"], numpy_out["rows"], rtol=1e-12)
+    for key in ("pmax", "gap", "h"):
+        np.testing.assert_allclose(torch_out["sum"][key], numpy_out["sum"][key], rtol=1e-10)
+    assert torch_out["checks"] == numpy_out["checks"]
