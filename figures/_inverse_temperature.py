@@ -20,13 +20,21 @@ def _colors(values):
     return {v: cmap(i / max(len(values) - 1, 1)) for i, v in enumerate(values)}
 
 
+def _family_panels(families, height: float):
+    """A grid of up to four panels a row, one per family; unused panels hidden."""
+    cols = min(4, len(families))
+    rows = int(np.ceil(len(families) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(6.75, height * rows), squeeze=False)
+    for ax in list(axes.flat)[len(families):]:
+        ax.set_visible(False)
+    return fig, axes
+
+
 def plot_counting_function(counting):
     """N_n(t) of one row per family with its envelope e^{Λt} (raw Λ of that row)."""
     with style():
         fams = list(dict.fromkeys(counting["family"]))
-        cols = min(4, len(fams))
-        rows = int(np.ceil(len(fams) / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(6.75, 1.7 * rows), squeeze=False)
+        fig, axes = _family_panels(fams, 1.7)
         for ax, fam in zip(axes.flat, fams, strict=False):
             c = counting[counting.family == fam]
             t, N = c["t"].to_numpy(), c["N"].to_numpy()
@@ -39,8 +47,6 @@ def plot_counting_function(counting):
                    xlabel="gap t", ylim=(0.8, N.max() * 3))
             ax.xaxis.set_minor_formatter(plt.NullFormatter())
             ax.legend(loc="upper left")
-        for ax in list(axes.flat)[len(fams):]:
-            ax.set_visible(False)
         fig.tight_layout()
     return fig
 
@@ -49,9 +55,7 @@ def plot_scale_vs_n(scale_law):
     """Median robust Λ̂_n against n for each family, with L_pred(n) and the prior laws."""
     with style():
         fams = list(dict.fromkeys(scale_law["family"]))
-        cols = min(4, len(fams))
-        rows = int(np.ceil(len(fams) / cols))
-        fig, axes = plt.subplots(rows, cols, figsize=(6.75, 1.8 * rows), squeeze=False)
+        fig, axes = _family_panels(fams, 1.8)
         for ax, fam in zip(axes.flat, fams, strict=False):
             s = scale_law[scale_law.family == fam]
             for sampler, marker in (("exact", "o"), ("semi", "s")):
@@ -70,8 +74,6 @@ def plot_scale_vs_n(scale_law):
                         label=law)
             ax.set(xscale="log", yscale="log", title=fam, xlabel="n")
         axes.flat[0].legend(fontsize=5)
-        for ax in list(axes.flat)[len(fams):]:
-            ax.set_visible(False)
         fig.tight_layout()
     return fig
 
