@@ -45,19 +45,22 @@ def summarize_row(gaps, betas, *, weights=None, skip: int = 8) -> RowSummary:
         import torch
 
         sorted_gaps, order = torch.sort(gaps)
+        sorted_weights = None if weights is None else weights[order]
         counts = (torch.arange(1, len(gaps) + 1, dtype=gaps.dtype, device=gaps.device)
-                  if weights is None else torch.cumsum(weights[order], 0))
-        total = float(len(gaps)) if weights is None else float(weights.sum())
+                  if weights is None else torch.cumsum(sorted_weights, 0))
     else:
         gaps = np.asarray(gaps, dtype=np.float64)
         order = np.argsort(gaps, kind="stable")
         sorted_gaps = gaps[order]
+        sorted_weights = None if weights is None else np.asarray(weights, np.float64)[order]
         counts = (np.arange(1, gaps.size + 1, dtype=np.float64) if weights is None
-                  else np.cumsum(np.asarray(weights, dtype=np.float64)[order]))
-        total = float(counts[-1])
+                  else np.cumsum(sorted_weights))
+    total = float(counts[-1])
     raw, robust = row_scales(sorted_gaps, counts, skip)
     second = float(sorted_gaps[1]) if len(sorted_gaps) > 1 else float("inf")
     if weights is not None and float(counts[0]) > 1:  # the maximum itself has multiplicity
         second = 0.0
-    stats = softmax_statistics(gaps, betas, weights=weights, second_gap=second)
+    # the statistics do not depend on the order: hand over the sorted row (segmented sums)
+    stats = softmax_statistics(sorted_gaps, betas, weights=sorted_weights, second_gap=second,
+                               presorted=True)
     return RowSummary(total, raw, robust, stats)

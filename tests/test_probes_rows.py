@@ -128,3 +128,15 @@ def test_summarize_row_on_torch_matches_numpy(force_chunks):
     assert (a.lambda_raw, a.n) == (b.lambda_raw, b.n)
     assert a.lambda_robust == pytest.approx(b.lambda_robust, rel=1e-15)
     _compare(a.stats, b.stats, rtol=1e-12)
+
+
+@pytest.mark.parametrize("as_torch", [False, True])
+def test_presorted_segmented_sums_match(as_torch, force_chunks):
+    s = exact_scores("gaussian", 40_000, 1, seed=9)[0]
+    gaps = np.sort(theory.gaps_from_scores(s))
+    w = np.random.default_rng(0).uniform(0.5, 2, gaps.size)
+    w[0] = 1.0
+    betas = np.geomspace(0.01, 300, 25)
+    g, wt = (torch.from_numpy(gaps), torch.from_numpy(w)) if as_torch else (gaps, w)
+    _compare(softmax_statistics(g, betas, weights=wt, presorted=True),
+             softmax_statistics_direct(gaps, betas, weights=w), rtol=1e-11)

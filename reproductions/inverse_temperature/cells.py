@@ -167,7 +167,7 @@ def _cell(params: dict, seed: int) -> dict:
     raise ValueError(f"unknown cell kind {kind!r}")
 
 
-CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=1, fn=_cell)
+CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=2, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
