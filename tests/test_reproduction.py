@@ -124,4 +124,8 @@ def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch):
     np.testing.assert_allclose(torch_out["rows"], numpy_out["rows"], rtol=1e-12)
     for key in ("pmax", "gap", "h"):
         np.testing.assert_allclose(torch_out["sum"][key], numpy_out["sum"][key], rtol=1e-10)
-    assert torch_out["checks"] == numpy_out["checks"]
+    for key, value in numpy_out["checks"].items():
+        if key.endswith("max_ratio"):  # a float: summation order differs between the paths
+            assert torch_out["checks"][key] == pytest.approx(value, rel=1e-10)
+        else:
+            assert torch_out["checks"][key] == value, key
