@@ -129,7 +129,8 @@ def write_outputs(dest: Path, *, paper, config, tables: dict, claims: list[Claim
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
     old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
+    for leftover in (staging, old):  # from a run of the same pid killed mid-swap
+        shutil.rmtree(leftover, ignore_errors=True)
     try:
         (staging / "tables").mkdir(parents=True)
         (staging / "figures").mkdir()
