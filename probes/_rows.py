@@ -29,7 +29,8 @@ def row_scales(sorted_gaps, counts, skip: int) -> tuple[float, float]:
     n_at_zero = counts[int((sorted_gaps <= 0).sum()) - 1]
     positive = sorted_gaps > 0
     safe = xp.where(positive, sorted_gaps, xp.ones_like(sorted_gaps))
-    ratio = xp.log(counts) / safe
+    with np.errstate(over="ignore"):  # subnormal gaps overflow to inf, as in theory's version
+        ratio = xp.log(counts) / safe
     ratio = xp.where(positive, ratio, xp.zeros_like(ratio) - np.inf)
     raw = float("inf") if float(n_at_zero) >= 2 else float(ratio.max())
     robust = float(ratio[skip:].max()) if len(ratio) > skip else float("nan")

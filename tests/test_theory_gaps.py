@@ -34,6 +34,11 @@ def test_scale_counts_ties_and_a_tie_at_the_max_is_infinite():
     assert theory.accumulation_scale([0.0]) == 0.0
 
 
+def test_subnormal_gap_overflows_to_infinity_quietly():
+    # found by hypothesis: log 2 / 5e-324 is beyond float64, so Λ is inf (like a tie)
+    assert theory.accumulation_scale([0.0, 5e-324]) == np.inf
+
+
 def test_counting_function_with_weights():
     g, w = np.array([0.0, 0.5, 2.0]), np.array([1.0, 2.5, 10.0])
     assert_rel_close(theory.gap_counting_function(g, [0, 0.4, 0.5, 3], weights=w),

@@ -77,4 +77,5 @@ def accumulation_scale(gaps, *, skip: int = 0, weights=None) -> float:
     positive = g > 0
     if not np.any(positive):
         return 0.0
-    return float(np.max(np.log(c[positive]) / g[positive]))
+    with np.errstate(over="ignore"):  # a subnormal gap makes log N/Δ overflow: Λ = inf, as a tie
+        return float(np.max(np.log(c[positive]) / g[positive]))
