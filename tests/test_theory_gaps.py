@@ -98,7 +98,7 @@ rows = st.one_of(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(deadline=None)
 @given(rows, st.floats(1e-3, 1e3))
 def test_exact_bounds_hold(scores, ratio):
     gaps = theory.gaps_from_scores(scores)
@@ -106,6 +106,8 @@ def test_exact_bounds_hold(scores, ratio):
     if not np.isfinite(lam) or lam == 0:
         return  # tie at the maximum: r = 0, D = 0 trivially (checked below)
     beta = ratio * lam
+    if not np.isfinite(beta):
+        return  # a gap near the float64 floor (~1e-308) puts β beyond float64 itself
     z, p_max, gap, entropy = _row_statistics(gaps, beta)
     r = beta / lam
     tol = 1e-9
