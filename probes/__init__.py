@@ -12,3 +12,8 @@ from ._samplers import exact_scores as exact_scores
 from ._samplers import semi_analytic_row as semi_analytic_row
 from ._text import stdlib_text as stdlib_text
 from ._text import text_windows as text_windows
+from ._query_learners import HeadEstimate as HeadEstimate
+from ._query_learners import learn_exact as learn_exact
+from ._query_learners import learn_exact_loop as learn_exact_loop
+from ._query_oracle import AttentionOracle as AttentionOracle
+from ._query_oracle import QueryLog as QueryLog
