@@ -38,6 +38,7 @@ report:
 
 bench:
 	$(BIN)/python benchmarks/bench_beta_grid.py
+	$(BIN)/python benchmarks/bench_query_batching.py
 
 gpu-check:
 	$(BIN)/attnlab run inverse-temperature --scale full --device cuda $(ARGS)
