@@ -8,6 +8,7 @@ from ._query_learners import HeadEstimate as HeadEstimate
 from ._query_learners import learn_exact as learn_exact
 from ._query_learners import learn_exact_loop as learn_exact_loop
 from ._query_oracle import AttentionOracle as AttentionOracle
+from ._query_oracle import MultiHeadOracle as MultiHeadOracle
 from ._query_oracle import QueryLog as QueryLog
 from ._rows import RowSummary as RowSummary
 from ._rows import row_scales as row_scales

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-__all__ = ["QueryLog", "AttentionOracle"]
+__all__ = ["QueryLog", "AttentionOracle", "MultiHeadOracle"]
 
 
 @dataclass
@@ -61,4 +61,25 @@ class AttentionOracle:
         weights = torch.softmax(logits, dim=-1)  # [B, N]
         out = torch.einsum("bn,bn->b", weights, X @ self._v)
         out = out.to(torch.float64)
+        return out[0] if single else out
+
+
+class MultiHeadOracle(AttentionOracle):
+    """f(X) = Σ_h softmax(X W_h x_N)ᵀ X v_h for ``W: [H, d, d]``, ``v: [H, d]``."""
+
+    def __init__(self, W: torch.Tensor, v: torch.Tensor, *, dtype=torch.float64,
+                 device: str = "cpu"):
+        if W.ndim != 3 or W.shape[1] != W.shape[2] or v.shape != W.shape[:2]:
+            raise ValueError(f"need W: [H, d, d], v: [H, d], got {tuple(W.shape)}, "
+                             f"{tuple(v.shape)}")
+        self._heads = [AttentionOracle(w, u, dtype=dtype, device=device)
+                       for w, u in zip(W, v, strict=True)]
+        self.d, self.dtype, self.device = W.shape[1], dtype, device
+        self.log = QueryLog()
+
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        single = X.ndim == 2
+        batch = X[None] if single else X
+        self.log.record(batch.shape[0], batch.shape[1])
+        out = sum(head(batch) for head in self._heads)
         return out[0] if single else out

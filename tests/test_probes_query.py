@@ -56,3 +56,43 @@ def test_unit_probes_break_where_the_sigmoid_saturates():
     est = learn_exact(AttentionOracle(W, v))
     assert not torch.isfinite(est.W[0, 0]) or abs(est.W[0, 0] - 45) > 1
     assert abs(est.W[1, 1] - 0.3) < 1e-12
+
+
+def test_breakdown_logits_per_dtype():
+    import numpy as np
+
+    import theory
+
+    assert theory.breakdown_logit(np.float64) == pytest.approx(36.7, abs=0.05)
+    assert theory.breakdown_logit(np.float32) == pytest.approx(16.6, abs=0.05)
+    assert theory.breakdown_logit(np.float16) == pytest.approx(7.6, abs=0.05)
+    assert theory.exact_query_count(32) == 32 * 32 + 32
+
+
+@pytest.mark.parametrize("kind", ["permuted", "merged", "zero-value"])
+def test_multi_head_parameters_are_not_identifiable(kind):
+    import theory
+    from probes import MultiHeadOracle
+
+    (W1, v1), (W2, v2) = theory.equivalent_multi_head_pairs(6, seed=1)[kind]
+    distance = float(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()) ** 0.5
+    assert distance >= 1
+    a = MultiHeadOracle(torch.from_numpy(W1), torch.from_numpy(v1))
+    b = MultiHeadOracle(torch.from_numpy(W2), torch.from_numpy(v2))
+    X = torch.randn(10_000, 5, 6, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    assert float((a(X) - b(X)).abs().max()) <= 1e-12
+
+
+def test_single_head_learner_on_two_heads_is_caught_by_a_consistency_check():
+    import theory
+    from probes import MultiHeadOracle
+
+    (W, v), _ = theory.equivalent_multi_head_pairs(5, seed=2)["permuted"]
+    two_heads = MultiHeadOracle(torch.from_numpy(W), torch.from_numpy(v))
+    est = learn_exact(two_heads)  # it answers, but with the wrong model
+    X = torch.randn(1000, 4, 5, dtype=torch.float64, generator=torch.Generator().manual_seed(1))
+    mismatch = (AttentionOracle(est.W.nan_to_num(), est.v)(X) - two_heads(X)).abs().max()
+    assert float(mismatch) > 1e-3
+    single = AttentionOracle(torch.from_numpy(W[0]), torch.from_numpy(v[0]))
+    est1 = learn_exact(single)
+    assert float((AttentionOracle(est1.W, est1.v)(X) - single(X)).abs().max()) <= 1e-9

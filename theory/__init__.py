@@ -16,3 +16,6 @@ from ._gaps import accumulation_scale as accumulation_scale
 from ._gaps import gap_counting_function as gap_counting_function
 from ._gaps import gaps_from_scores as gaps_from_scores
 from ._neural_tangents import import_neural_tangents as import_neural_tangents
+from ._query import breakdown_logit as breakdown_logit
+from ._query import equivalent_multi_head_pairs as equivalent_multi_head_pairs
+from ._query import exact_query_count as exact_query_count
