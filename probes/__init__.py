@@ -14,6 +14,7 @@ from ._rows import RowSummary as RowSummary
 from ._rows import row_scales as row_scales
 from ._rows import summarize_row as summarize_row
 from ._samplers import SemiAnalyticRow as SemiAnalyticRow
+from ._samplers import exact_rows as exact_rows
 from ._samplers import exact_scores as exact_scores
 from ._samplers import semi_analytic_row as semi_analytic_row
 from ._text import stdlib_text as stdlib_text

@@ -18,7 +18,7 @@ import numpy as np
 
 from theory import get_family
 
-__all__ = ["exact_scores", "SemiAnalyticRow", "semi_analytic_row"]
+__all__ = ["exact_scores", "exact_rows", "SemiAnalyticRow", "semi_analytic_row"]
 
 
 def exact_scores(family: str, n: int, rows: int, *, seed: int, device: str = "cpu"):
@@ -34,6 +34,23 @@ def exact_scores(family: str, n: int, rows: int, *, seed: int, device: str = "cp
     gen = torch.Generator(device=device).manual_seed(seed)
     e = torch.empty((rows, n), dtype=torch.float64, device=device).exponential_(generator=gen)
     return g(e)
+
+
+def exact_rows(family: str, n: int, rows: int, *, seed: int, device: str = "cpu"):
+    """Yield the ``rows`` rows of :func:`exact_scores` one at a time (float64 ``[n]`` each).
+
+    On the CPU they are the rows of one ``[rows, n]`` draw; on a GPU each row is drawn when it
+    is needed from one generator, so only one row is ever on the device (8 GB at n = 10⁹)."""
+    if device == "cpu":
+        yield from exact_scores(family, n, rows, seed=seed)
+        return
+    import torch
+
+    g = get_family(family).g
+    gen = torch.Generator(device=device).manual_seed(seed)
+    for _ in range(rows):
+        e = torch.empty(n, dtype=torch.float64, device=device).exponential_(generator=gen)
+        yield g(e)
 
 
 @dataclass(frozen=True)

@@ -117,9 +117,9 @@ def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch):
     params = {"kind": "exact", "family": "gaussian", "n": 3000, "rows": 3, "block": 0,
               "x": list(np.geomspace(0.1, 10, 9)), "skip": 8, "device": "cpu"}
     numpy_out = cells._family_cell(params, seed=7)
-    real = cells.exact_scores
-    monkeypatch.setattr(cells, "exact_scores",
-                        lambda *a, **k: torch.from_numpy(real(*a, **{**k, "device": "cpu"})))
+    real = cells.exact_rows
+    monkeypatch.setattr(cells, "exact_rows", lambda *a, **k: (
+        torch.from_numpy(row) for row in real(*a, **{**k, "device": "cpu"})))
     torch_out = cells._family_cell({**params, "device": "cuda"}, seed=7)
     np.testing.assert_allclose(torch_out["rows"], numpy_out["rows"], rtol=1e-12)
     for key in ("pmax", "gap", "h"):

@@ -14,7 +14,7 @@ import hashlib
 import numpy as np
 
 import theory
-from probes import exact_scores, semi_analytic_row, summarize_row
+from probes import exact_rows, semi_analytic_row, summarize_row
 
 from .._sweep import Cell, CellFunction
 from .config import SCALE_FAMILIES, Config
@@ -77,8 +77,7 @@ def _counting_curve(gaps, weights=None, points: int = 120) -> dict:
 def _family_rows(p: dict, seed: int):
     """Yield (gaps, weights) for the rows of an exact or semi-analytic cell."""
     if p["kind"] == "exact":
-        scores = exact_scores(p["family"], p["n"], p["rows"], seed=seed, device=p["device"])
-        for row in scores:
+        for row in exact_rows(p["family"], p["n"], p["rows"], seed=seed, device=p["device"]):
             yield row.max() - row, None
     else:
         rng = np.random.default_rng(seed)
