@@ -7,7 +7,7 @@ import figures as figs
 
 from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
-from .claims import CLAIMS, head_fits, judge
+from .claims import CLAIMS, judge
 from .config import Config, make_config
 from .tables import build_tables
 
@@ -28,7 +28,7 @@ def _figures(config: Config, t: dict) -> dict:
         "bounds": figs.plot_bound_scatter(t["bound_samples"]),
     }
     if not t["heads"].empty:
-        out["head_scales"] = figs.plot_head_scales(t["heads"], head_fits(t["heads"]))
+        out["head_scales"] = figs.plot_head_scales(t["heads"], t["head_fits"])
     return out
 
 

@@ -231,31 +231,6 @@ def _t6(config: Config, t: dict):
                              numbers=per | {"extra": extra}, note=note)
 
 
-def _aic_prefers_log(n, lam) -> tuple[bool, float, float]:
-    """Least-squares fits of log Λ̂ on log log n (power of log) and on log n (power of n),
-    both two-parameter, so AIC compares residual sums of squares."""
-    y = np.log(lam)
-    rss = []
-    for x in (np.log(np.log(n)), np.log(n)):
-        coef = np.polyfit(x, y, 1)
-        rss.append(float(np.sum((np.polyval(coef, x) - y) ** 2)))
-    xi = float(np.polyfit(np.log(np.log(n)), y, 1)[0])
-    return rss[0] <= rss[1], xi, float(np.polyfit(np.log(n), y, 1)[0])
-
-
-def head_fits(heads: pd.DataFrame) -> pd.DataFrame:
-    out = []
-    for (model, layer, head), h in heads.groupby(["model", "layer", "head"]):
-        h = h.sort_values("n")
-        prefers_log, xi, kappa = _aic_prefers_log(h["n"].to_numpy(float),
-                                                  h["lambda_head"].to_numpy())
-        ratio = h["median_lambda_sigma"] / h["gaussian_lambda"]
-        out.append((model, layer, head, xi, kappa, prefers_log, float(ratio.min()),
-                    float(ratio.max())))
-    return pd.DataFrame(out, columns=["model", "layer", "head", "xi", "kappa", "aic_prefers_log",
-                                      "gauss_ratio_min", "gauss_ratio_max"])
-
-
 def _head_collapse(curves: pd.DataFrame) -> pd.Series:
     spreads = curves.groupby(["model", "layer", "head", "x"])["mean_pmax"].agg(np.ptp)
     return spreads.groupby(["model", "layer", "head"]).max()
@@ -270,7 +245,7 @@ def _t7(config: Config, t: dict):
     names = ("top_two_gap", "partition", "max_weight", "entropy")
     violations = int(sum(model_b[f"{k}_violations"].sum() for k in names))
     pairs = int(model_b["pairs"].sum())
-    fits = head_fits(heads)
+    fits = t["head_fits"]
     rnd = fits[fits.model == "random-init GPT"]
     gauss_ok = bool(((rnd.gauss_ratio_min >= 0.8) & (rnd.gauss_ratio_max <= 1.25)).all())
     spread = _head_collapse(curves)

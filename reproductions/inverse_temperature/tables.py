@@ -172,6 +172,32 @@ def _sharp(curves: pd.DataFrame) -> pd.DataFrame:
                                       "h_width_decades"])
 
 
+def _aic_prefers_log(n, lam) -> tuple[bool, float, float]:
+    """Least-squares fits of log Λ̂ on log log n (power of log) and on log n (power of n),
+    both two-parameter, so AIC compares residual sums of squares."""
+    y = np.log(lam)
+    slopes, rss = [], []
+    for x in (np.log(np.log(n)), np.log(n)):
+        coef = np.polyfit(x, y, 1)
+        slopes.append(float(coef[0]))
+        rss.append(float(np.sum((np.polyval(coef, x) - y) ** 2)))
+    return rss[0] <= rss[1], slopes[0], slopes[1]
+
+
+def _head_fits(heads: pd.DataFrame) -> pd.DataFrame:
+    """Per head: ξ of C(log n)^ξ, κ of C n^κ, which AIC prefers, and Λ̂·σ over Gaussian rows."""
+    out = []
+    for (model, layer, head), h in heads.groupby(["model", "layer", "head"]):
+        h = h.sort_values("n")
+        prefers_log, xi, kappa = _aic_prefers_log(h["n"].to_numpy(float),
+                                                  h["lambda_head"].to_numpy())
+        ratio = h["median_lambda_sigma"] / h["gaussian_lambda"]
+        out.append((model, layer, head, xi, kappa, prefers_log, float(ratio.min()),
+                    float(ratio.max())))
+    return pd.DataFrame(out, columns=["model", "layer", "head", "xi", "kappa", "aic_prefers_log",
+                                      "gauss_ratio_min", "gauss_ratio_max"])
+
+
 def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
     curves, rows, counting, checks, samples = _family_frames(cells, payloads)
     heads, head_curves, model_checks = _model_frames(cells, payloads)
@@ -196,5 +222,6 @@ def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
         "collapse": _collapse(curves),
         "sharp": _sharp(curves),
         "heads": heads,
+        "head_fits": _head_fits(heads),
         "head_curves": head_curves,
     }
