@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 SCALE  ?= quick
 ARGS   ?=
-PAPERS := inverse-temperature
+PAPERS := inverse-temperature query-learning
 
 .PHONY: install test test-fast reproduce-all report bench gpu-check lint clean
 

@@ -7,6 +7,10 @@ from ._inverse_temperature import plot_critical_beta as plot_critical_beta
 from ._inverse_temperature import plot_head_scales as plot_head_scales
 from ._inverse_temperature import plot_phase as plot_phase
 from ._inverse_temperature import plot_scale_vs_n as plot_scale_vs_n
+from ._query_learning import plot_noise as plot_noise
+from ._query_learning import plot_phase_transition as plot_phase_transition
+from ._query_learning import plot_precision as plot_precision
+from ._query_learning import plot_query_counts as plot_query_counts
 from ._save import save_figure as save_figure
 from ._style import PALETTE as PALETTE
 from ._style import STYLE as STYLE

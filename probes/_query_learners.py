@@ -1,73 +1,316 @@
-"""Exact recovery of a single attention head from value queries (d² + d of them).
+"""Learners that recover a single attention head from value queries (arXiv 2601.16873).
 
-Length-1 queries X = [s·e_i] give f = s·v_i, so d queries give v. A length-2 query with
-x₁ = u + e_j, x₂ = e_j (the query row) turns the softmax into a sigmoid,
+Every learner returns a :class:`HeadEstimate` (Ŵ, v̂, queries, max length, wall time); the
+query count is the oracle's own log, never a formula. Queries are batched: one oracle call
+evaluates a whole block of them (``chunk`` bounds a block's size, for d = 4096 on a GPU).
 
-    f = v_j + σ(uᵀ W e_j) · uᵀ v,
+Exact (:func:`learn_exact`). Length-1 queries X = [s·e_i] give f = s·v_i, so d queries give v.
+A length-2 query x₁ = s e_i + t e_j, x₂ = t e_j (the query row) has logits differing by
+x₁ᵀWx₂ − x₂ᵀWx₂ = s t W_ij, so the softmax is a sigmoid:
 
-and with u = s·e_i it returns W_ij = logit((f − v_j)/(s v_i)) / s: d² queries give W
-(``shared/papers/query-learning.md``; arXiv 2601.16873 proves O(d²) — our reconstruction of its
-elementary algorithm). ``scale`` s = 1 is the plain "unit probe"; it loses W_ij once
-|W_ij| ≳ ln(2/ε_mach), where σ rounds to 0 or 1.
+    f = t v_j + σ(s t W_ij) · s v_i   ⇒   W_ij = logit((f − t v_j)/(s v_i)) / (s t),
 
-``learn_exact`` sends all d² length-2 queries as one batch; ``learn_exact_loop`` sends them one
-by one (the baseline of the batched-query benchmark). Both return the same estimates.
+and d² such queries give W: d² + d in all (``shared/papers/query-learning.md``; the paper
+proves O(d²) — our reconstruction of its elementary algorithm). s = t = 1 is the plain "unit
+probe"; it loses W_ij once |W_ij| ≳ ln(2/ε_mach), where σ rounds to 0 or 1.
+
+Adaptive (:func:`learn_adaptive`): probes x₁ = a(e_i + e_j), x₂ = a e_j (logit a²W_ij) with a
+shrunk by 4 per round for the entries whose σ̂ left [0.05, 0.95], so the inversion is always
+well conditioned and never produces NaN (given the margin v_i ≠ 0).
+
+Noisy (:func:`learn_noisy`): with a known bound B ≥ max|W_ij| (the norm condition) the probes
+use s = 1, t = 1/(2B), so every logit is in [−½, ½]; σ̂ is clipped to [σ(−½), σ(½)] and
+outputs may be averaged over R repeats. First order, per entry,
+|ΔW_ij| ≤ 2B·(2 + t)·τ / (μ·σ'(½)),  μ = min|v_i|, σ'(½) = σ(½)(1 − σ(½)) ≈ 0.2350
+(:func:`theory.noisy_entry_bound`).
+
+Transformer (:func:`learn_transformer`): f(X) − f(−X) is a single head with v_eff (see
+:class:`probes.TransformerOracle`), so the exact learner on that difference recovers W and
+v_eff with 2(d² + d) queries.
+
+Low rank (:func:`learn_low_rank`): Gaussian probes X = [a + b; b] give rank-one measurements
+y = logit((f − bᵀv)/(aᵀv)) = aᵀ W b = ⟨W, a bᵀ⟩; W of rank r is then recovered from m ≈
+C·r(2d − r) of them by Levenberg–Marquardt on W = A Bᵀ (spectral start; the factorised
+solver), or by nuclear-norm minimisation (ADMM, for small d).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
-__all__ = ["HeadEstimate", "learn_exact", "learn_exact_loop"]
+__all__ = ["HeadEstimate", "pair_queries", "learn_exact", "learn_exact_loop", "learn_adaptive",
+           "learn_noisy", "learn_transformer", "consistency_check", "LowRankEstimate",
+           "learn_low_rank", "solve_low_rank"]
+
+_SIGMOID_HALF = 1 / (1 + math.exp(-0.5))
 
 
 @dataclass(frozen=True)
 class HeadEstimate:
-    W: torch.Tensor  # [d, d]
+    W: torch.Tensor  # [d, d], float64
     v: torch.Tensor  # [d]
     queries: int  # counted by the oracle
     max_length: int
     seconds: float
 
 
-def _value_queries(d: int, scale: float) -> torch.Tensor:
-    return (scale * torch.eye(d, dtype=torch.float64))[:, None, :]  # [d, 1, d]
-
-
-def _pair_queries(d: int, scale: float) -> torch.Tensor:
-    """[d², 2, d]: query (i, j) at index i·d + j is [s e_i + e_j ; e_j]."""
-    eye = torch.eye(d, dtype=torch.float64)
-    X = torch.empty(d, d, 2, d, dtype=torch.float64)
-    X[:, :, 0, :] = eye  # e_j in the first row …
-    X[:, :, 1, :] = eye  # … and as the query row
-    X[:, :, 0, :].diagonal(dim1=0, dim2=2).add_(scale)  # + s e_i in the first row
-    return X.reshape(d * d, 2, d)
-
-
-def _solve(f_pairs: torch.Tensor, v: torch.Tensor, scale: float) -> torch.Tensor:
-    d = v.shape[0]
-    ratio = (f_pairs.reshape(d, d) - v[None, :]) / (scale * v[:, None])  # σ(s W_ij)
-    return torch.logit(ratio) / scale
-
-
-def learn_exact(oracle, *, scale: float = 1.0) -> HeadEstimate:
-    """W and v from d + d² queries in two batched oracle calls."""
-    start, before = time.perf_counter(), oracle.log.queries
-    d = oracle.d
-    v = oracle(_value_queries(d, scale)) / scale
-    W = _solve(oracle(_pair_queries(d, scale)), v, scale)
+def _finish(oracle, W, v, before: int, start: float) -> HeadEstimate:
     return HeadEstimate(W, v, oracle.log.queries - before, oracle.log.max_length,
                         time.perf_counter() - start)
+
+
+def value_queries(d: int, scale: float = 1.0, *, device="cpu") -> torch.Tensor:
+    """[d, 1, d]: query i is the single row s·e_i."""
+    return (scale * torch.eye(d, dtype=torch.float64, device=device))[:, None, :]
+
+
+def pair_queries(i: torch.Tensor, j: torch.Tensor, d: int, *, s=1.0, t=1.0) -> torch.Tensor:
+    """[B, 2, d]: query k is [s e_{i_k} + t e_{j_k} ; t e_{j_k}]. ``s`` and ``t`` are scalars
+    or tensors [B]."""
+    B = i.shape[0]
+    X = torch.zeros(B, 2, d, dtype=torch.float64, device=i.device)
+    rows = torch.arange(B, device=i.device)
+    s = torch.as_tensor(s, dtype=torch.float64, device=i.device).expand(B)
+    t = torch.as_tensor(t, dtype=torch.float64, device=i.device).expand(B)
+    X[rows, 1, j] = t
+    X[rows, 0, j] = t
+    X[rows, 0, i] += s  # i = j: (s + t) e_j
+    return X
+
+
+def _all_pairs(d: int, chunk: int | None, device):
+    """(i, j) index blocks covering every entry, row-major, at most ``chunk`` per block."""
+    total, step = d * d, chunk or d * d
+    for lo in range(0, total, step):
+        k = torch.arange(lo, min(lo + step, total), device=device)
+        yield k // d, k % d
+
+
+def learn_exact(oracle, *, scale: float = 1.0, chunk: int | None = None) -> HeadEstimate:
+    """W and v from d + d² queries: one batched call for v, then ⌈d²/chunk⌉ calls for W."""
+    start, before = time.perf_counter(), oracle.log.queries
+    d, dev = oracle.d, oracle.device
+    v = oracle(value_queries(d, scale, device=dev)).to(dev) / scale
+    W = torch.empty(d * d, dtype=torch.float64, device=dev)
+    lo = 0
+    for i, j in _all_pairs(d, chunk, dev):
+        f = oracle(pair_queries(i, j, d, s=scale)).to(dev)
+        W[lo:lo + i.shape[0]] = torch.logit((f - v[j]) / (scale * v[i])) / scale
+        lo += i.shape[0]
+    return _finish(oracle, W.reshape(d, d), v, before, start)
 
 
 def learn_exact_loop(oracle, *, scale: float = 1.0) -> HeadEstimate:
     """The same estimates with one oracle call per query (the per-query baseline)."""
     start, before = time.perf_counter(), oracle.log.queries
     d = oracle.d
-    v = torch.stack([oracle(q) for q in _value_queries(d, scale)]) / scale
-    f = torch.stack([oracle(q) for q in _pair_queries(d, scale)])
-    return HeadEstimate(_solve(f, v, scale), v, oracle.log.queries - before,
-                        oracle.log.max_length, time.perf_counter() - start)
+    v = torch.stack([oracle(q) for q in value_queries(d, scale)]) / scale
+    i, j = next(_all_pairs(d, None, "cpu"))
+    f = torch.stack([oracle(q) for q in pair_queries(i, j, d, s=scale)])
+    W = torch.logit((f - v[j]) / (scale * v[i])) / scale
+    return _finish(oracle, W.reshape(d, d), v, before, start)
+
+
+def learn_adaptive(oracle, *, window: float = 0.05, shrink: float = 4.0,
+                   max_rounds: int = 64) -> HeadEstimate:
+    """Unit probes first; entries whose σ̂ leaves [window, 1 − window] are asked again with
+    probes shrunk by ``shrink`` (logits by shrink²) until it does. Never NaN given v_i ≠ 0:
+    an entry not resolved after ``max_rounds`` keeps the last clipped estimate."""
+    start, before = time.perf_counter(), oracle.log.queries
+    d, dev = oracle.d, oracle.device
+    v = oracle(value_queries(d, device=dev)).to(dev)
+    i, j = next(_all_pairs(d, None, dev))
+    a = torch.ones(d * d, dtype=torch.float64, device=dev)
+    W = torch.zeros(d * d, dtype=torch.float64, device=dev)
+    todo = torch.arange(d * d, device=dev)
+    for _ in range(max_rounds):
+        if todo.numel() == 0:
+            break
+        ak = a[todo]
+        f = oracle(pair_queries(i[todo], j[todo], d, s=ak, t=ak)).to(dev)
+        sig = (f / ak - v[j[todo]]) / v[i[todo]]
+        inside = (sig > window) & (sig < 1 - window)
+        clipped = sig.clamp(window, 1 - window)
+        W[todo] = torch.logit(clipped) / ak**2
+        a[todo[~inside]] /= shrink
+        todo = todo[~inside]
+    return _finish(oracle, W.reshape(d, d), v, before, start)
+
+
+def _averaged(oracle, X: torch.Tensor, repeats: int) -> torch.Tensor:
+    """Mean of ``repeats`` answers to each query (one batched call of R·B queries)."""
+    B = X.shape[0]
+    f = oracle(X.repeat(repeats, 1, 1)).to(X.device)
+    return f.reshape(repeats, B).mean(dim=0)
+
+
+def learn_noisy(oracle, *, norm_bound: float, repeats: int = 1,
+                scaled: bool = True) -> HeadEstimate:
+    """The noisy-output learner: probes with logits in [−½, ½] (t = 1/(2B), B ≥ max|W_ij|),
+    σ̂ clipped to [σ(−½), σ(½)], each query asked ``repeats`` times and averaged. With
+    ``scaled=False`` it uses unit probes (t = 1) and clips σ̂ only into (0, 1): the control
+    that blows up once logits are large."""
+    if not norm_bound > 0 or repeats < 1:
+        raise ValueError("need norm_bound > 0 and repeats ≥ 1")
+    start, before = time.perf_counter(), oracle.log.queries
+    d, dev = oracle.d, oracle.device
+    v = _averaged(oracle, value_queries(d, device=dev), repeats)
+    t = 1 / (2 * norm_bound) if scaled else 1.0
+    i, j = next(_all_pairs(d, None, dev))
+    f = _averaged(oracle, pair_queries(i, j, d, s=1.0, t=t), repeats)
+    sig = (f - t * v[j]) / v[i]
+    if scaled:
+        sig = sig.clamp(1 - _SIGMOID_HALF, _SIGMOID_HALF)
+    else:
+        tiny = torch.finfo(torch.float64).eps
+        sig = sig.clamp(tiny, 1 - tiny)
+    return _finish(oracle, (torch.logit(sig) / t).reshape(d, d), v, before, start)
+
+
+class _OddPart:
+    """X ↦ f(X) − f(−X): one batched call of 2B queries to the wrapped oracle per call."""
+
+    def __init__(self, oracle):
+        self._oracle = oracle
+        self.d, self.device, self.log = oracle.d, oracle.device, oracle.log
+
+    def __call__(self, X: torch.Tensor) -> torch.Tensor:
+        f = self._oracle(torch.cat([X, -X]))
+        return f[:X.shape[0]] - f[X.shape[0]:]
+
+
+def learn_transformer(oracle, *, chunk: int | None = None) -> HeadEstimate:
+    """W and v_eff of a one-layer transformer from 2(d² + d) queries (the exact learner on
+    f(X) − f(−X)); the FFN itself (M, u, V) needs a ReLU-network learner, not built here."""
+    return learn_exact(_OddPart(oracle), chunk=chunk)
+
+
+def consistency_check(oracle, estimate: HeadEstimate, *, queries: int = 1000, length: int = 4,
+                      seed: int = 0) -> float:
+    """Max |f(X) − f̂(X)| over ``queries`` random Gaussian queries of ``length`` rows: a
+    learner that assumed the wrong model (one head for several) is caught by this."""
+    from ._query_oracle import AttentionOracle
+
+    g = torch.Generator().manual_seed(seed)
+    X = torch.randn(queries, length, oracle.d, generator=g, dtype=torch.float64)
+    model = AttentionOracle(estimate.W.nan_to_num(), estimate.v.nan_to_num())
+    return float((model(X) - oracle(X).cpu()).abs().max())
+
+
+# ----------------------------------------------------------------------------- low rank
+
+
+@dataclass(frozen=True)
+class LowRankEstimate:
+    W: np.ndarray  # [d, d]
+    v: np.ndarray
+    queries: int
+    max_length: int
+    seconds: float
+    iterations: int
+    residual: float  # relative measurement residual ‖𝒜(Ŵ) − y‖/‖y‖
+
+
+def rank_one_measurements(oracle, m: int, *, seed: int, v: torch.Tensor):
+    """m Gaussian probes [a + b; b] (a, b ~ N(0, I/√d)) → (a, b, y = aᵀWb) in float64."""
+    d = oracle.d
+    g = torch.Generator().manual_seed(seed)
+    ab = torch.randn(2, m, d, generator=g, dtype=torch.float64) / d**0.25
+    a, b = ab[0], ab[1]
+    f = oracle(torch.stack([a + b, b], dim=1)).cpu()
+    vc = v.cpu()
+    y = torch.logit((f - b @ vc) / (a @ vc))
+    return a.numpy(), b.numpy(), y.numpy()
+
+
+def _factored(a, b, y, rank, *, iterations, tol):
+    """Levenberg–Marquardt on the factorisation W = A Bᵀ (A, B: d × r) from the spectral start
+    P_r(m⁻¹ Σ y_k a_k b_kᵀ) (an unbiased estimate of W for Gaussian probes):
+    residual r_k = y_k − (a_kᵀA)(Bᵀb_k), Jacobian rows [a_k ⊗ Bᵀb_k, b_k ⊗ Aᵀa_k]; the damping
+    also fixes the r² gauge directions (A G, B G⁻ᵀ) the Jacobian cannot see."""
+    m, d = a.shape
+    U, S, Vt = np.linalg.svd(np.einsum("k,ki,kj->ij", y, a, b) / m)
+    A, Bm = U[:, :rank] * np.sqrt(S[:rank]), Vt[:rank].T * np.sqrt(S[:rank])
+    ynorm = np.linalg.norm(y)
+
+    def residual(A, Bm):
+        return y - np.einsum("kr,kr->k", a @ A, b @ Bm)
+
+    r = residual(A, Bm)
+    res, lam, it = np.linalg.norm(r) / ynorm, 1e-3, 0
+    while it < iterations:
+        it += 1
+        ca, cb = a @ A, b @ Bm  # [m, r]
+        J = np.concatenate([(a[:, :, None] * cb[:, None, :]).reshape(m, -1),
+                            (b[:, :, None] * ca[:, None, :]).reshape(m, -1)], axis=1)
+        G, grad = J.T @ J, J.T @ r
+        scale = np.trace(G) / G.shape[0]
+        while True:  # raise the damping until the step lowers the residual
+            step = np.linalg.solve(G + lam * scale * np.eye(G.shape[0]), grad)
+            A2 = A + step[:d * rank].reshape(d, rank)
+            B2 = Bm + step[d * rank:].reshape(d, rank)
+            r2 = residual(A2, B2)
+            res2 = np.linalg.norm(r2) / ynorm
+            if res2 < res or lam > 1e6:
+                break
+            lam *= 10
+        if res2 >= res:  # no descent even with heavy damping: a stationary point
+            break
+        A, Bm, r, res, lam = A2, B2, r2, res2, max(lam / 10, 1e-12)
+        if res < tol:
+            break
+    return A @ Bm.T, it, res
+
+
+def _nuclear(a, b, y, *, iterations, tol):
+    """min ‖W‖_* s.t. ⟨W, a_k b_kᵀ⟩ = y_k by ADMM (Boyd et al. 2011, §5) on X = Z:
+    X ← SVT_{1/ρ}(Z − U), Z ← Π_{𝒜Z = y}(X + U), U ← U + X − Z. The affine projection uses
+    the measurement matrix 𝒜 = [vec(a_k b_kᵀ)] (m × d²) once; meant for small d."""
+    m, d = a.shape
+    A = (a[:, :, None] * b[:, None, :]).reshape(m, d * d)
+    pinv = np.linalg.pinv(A)  # d² × m
+    def project(V):
+        return V - pinv @ (A @ V - y)
+    rho = 1.0 / max(np.abs(y).max(), 1e-300)  # scale-free: SVT threshold ∝ |y|
+    Z = project(np.zeros(d * d))
+    U = np.zeros(d * d)
+    ynorm = np.linalg.norm(y)
+    it, res = 0, np.inf
+    while it < iterations:
+        it += 1
+        P, S, Qt = np.linalg.svd((Z - U).reshape(d, d))
+        X = ((P * np.maximum(S - 1 / rho, 0)) @ Qt).ravel()
+        Z_old, Z = Z, project(X + U)
+        U += X - Z
+        res = np.linalg.norm(A @ X - y) / ynorm  # X is the low-rank iterate
+        if res < tol and np.linalg.norm(Z - Z_old) <= tol * np.linalg.norm(Z):
+            break
+    return X.reshape(d, d), it, res
+
+
+def solve_low_rank(a, b, y, rank: int, *, method: str = "factored",
+                   iterations: int | None = None, tol: float = 1e-12):
+    """Ŵ from rank-one measurements y_k = a_kᵀ W b_k: ``factored`` (Levenberg–Marquardt on
+    W = A Bᵀ, rank known; 30 iterations by default) or ``nuclear`` (ADMM, no rank needed;
+    600 iterations by default). Returns (Ŵ, iterations, relative residual)."""
+    if method == "factored":
+        return _factored(a, b, y, rank, iterations=iterations or 30, tol=tol)
+    if method == "nuclear":
+        return _nuclear(a, b, y, iterations=iterations or 600, tol=tol)
+    raise ValueError(f"unknown low-rank method {method!r}; known: factored, nuclear")
+
+
+def learn_low_rank(oracle, rank: int, m: int, *, seed: int, method: str = "factored",
+                   iterations: int | None = None) -> LowRankEstimate:
+    """v from d value queries, then W from m rank-one measurements: d + m queries."""
+    start, before = time.perf_counter(), oracle.log.queries
+    v = oracle(value_queries(oracle.d, device=oracle.device)).cpu()
+    a, b, y = rank_one_measurements(oracle, m, seed=seed, v=v)
+    W, it, res = solve_low_rank(a, b, y, rank, method=method, iterations=iterations)
+    return LowRankEstimate(W, v.numpy(), oracle.log.queries - before, oracle.log.max_length,
+                           time.perf_counter() - start, it, float(res))

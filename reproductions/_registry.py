@@ -13,14 +13,14 @@ PLANNED = {
     "energy-field": "Lee (arXiv 2605.02907)",
     "lora-forgetting": "Koubbi, Hernandez, Boussard (arXiv 2402.15415)",
     "logic-encoder-decoder": "Ahvonen, Heiman, Kuusisto, Moreno, Selin (arXiv 2605.07705)",
-    "query-learning": "Bhattamishra, Shah, Hahn, Kanade (arXiv 2601.16873)",
 }
 
 
 def _papers() -> dict[str, Paper]:
     from .inverse_temperature import PAPER as inverse_temperature
+    from .query_learning import PAPER as query_learning
 
-    return {p.slug: p for p in (inverse_temperature,)}
+    return {p.slug: p for p in (inverse_temperature, query_learning)}
 
 
 def paper_slugs() -> list[str]:

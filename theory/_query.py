@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["exact_query_count", "breakdown_logit", "equivalent_multi_head_pairs"]
+__all__ = ["exact_query_count", "breakdown_logit", "equivalent_multi_head_pairs", "low_rank_dof",
+           "canonical_multi_head_count", "noisy_entry_bound", "unit_probe_error",
+           "SIGMOID_SLOPE_HALF"]
 
 
 def exact_query_count(d: int, *, transformer: bool = False) -> int:
@@ -47,3 +49,52 @@ def equivalent_multi_head_pairs(d: int, *, seed: int) -> dict:
         "zero-value": ((np.stack([W[0], W[1]]), np.stack([v[0], zero])),
                        (np.stack([W[0], W[2]]), np.stack([v[0], zero]))),
     }
+
+
+def low_rank_dof(d: int, r: int) -> int:
+    """r(2d − r): the dimension of the d × d matrices of rank r (the O(rd) of the abstract)."""
+    if not 1 <= r <= d:
+        raise ValueError(f"need 1 ≤ r ≤ d, got r = {r}, d = {d}")
+    return r * (2 * d - r)
+
+
+def canonical_multi_head_count(d: int, heads: int) -> int:
+    """4Hd² − 2H + 1: queries of the canonical multi-head learner of Kim et al. (arXiv
+    2608.03294), as quoted by ``shared/papers/query-learning.md``."""
+    return 4 * heads * d * d - 2 * heads + 1
+
+
+SIGMOID_SLOPE_HALF = float(np.exp(-0.5) / (1 + np.exp(-0.5)) ** 2)  # σ'(½) = σ(½)(1 − σ(½))
+
+
+def noisy_entry_bound(tau, norm_bound, margin):
+    """First-order worst case of the scaled-probe learner (``probes.learn_noisy``), per entry:
+
+        |ΔW_ij| ≤ 2B (2 + t) τ / (μ σ'(½)),   t = 1/(2B),
+
+    from σ̂ = (f − t v̂_j)/v̂_i with |Δf|, |Δv̂| ≤ τ, |σ| ≤ 1, μ = min|v_i|, and
+    |Δlogit| ≤ |Δσ|/σ'(½) on |logit| ≤ ½; ΔW = Δlogit/t. Our derivation, not the paper's
+    constant (its theorem text was not found; only the abstract and introduction are public
+    to us). The spec's reconstruction states the scaling ‖W‖² d / μ."""
+    tau, B, mu = (np.asarray(x, dtype=np.float64) for x in (tau, norm_bound, margin))
+    t = 1 / (2 * B)
+    return 2 * B * (2 + t) * tau / (mu * SIGMOID_SLOPE_HALF)
+
+
+def unit_probe_error(W, v, eps):
+    """First-order rounding error of Ŵ_ij from unit probes in a float format of unit
+    roundoff u = ε/2, ``W: [d, d]``, ``v: [d]`` (the values the oracle holds):
+
+        |ΔW_ij| ≈ u [ (|f| + |v_i + v_j| + |v_j|) / (|v_i| σ(1 − σ)) + |W_ij + W_jj| + |W_jj| ],
+
+    f = v_j + σ v_i, σ = σ(W_ij): rounding of the answer and of v̂ enters through the
+    sigmoid's inverse (1/σ'), rounding of the two logits W_ij + W_jj and W_jj directly."""
+    W, v = np.asarray(W, dtype=np.float64), np.asarray(v, dtype=np.float64)
+    u = eps / 2
+    sig = 1 / (1 + np.exp(-W))
+    f = v[None, :] + sig * v[:, None]
+    diag = np.diag(W)[None, :]
+    with np.errstate(divide="ignore", over="ignore"):
+        inv = (np.abs(f) + np.abs(v[:, None] + v[None, :]) + np.abs(v[None, :])) / (
+            np.abs(v[:, None]) * sig * (1 - sig))
+    return u * (inv + np.abs(W + diag) + np.abs(diag))

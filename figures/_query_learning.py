@@ -1,0 +1,138 @@
+"""Figures of the query-learning reproduction (arXiv 2601.16873). Data frames in, Figure out;
+the frames are the tables written by the reproduction."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from ._style import PALETTE, style
+
+__all__ = ["plot_query_counts", "plot_precision", "plot_phase_transition", "plot_noise"]
+
+
+def plot_query_counts(exact, transitions, transformer=None):
+    """Queries vs d (log-log): the oracle's counts for exact recovery on the d² + d line, the
+    one-layer transformer's on 2(d² + d), and low-rank queries d + C·r(2d − r) at the measured
+    transition C (factored solver), with their r(2d − r)-lines."""
+    with style():
+        fig, ax = plt.subplots(figsize=(3.4, 2.6))
+        d = np.geomspace(2, max(int(exact.d.max()), 64), 100)
+        ax.plot(d, d * d + d, color="0.6", lw=1, label="d² + d")
+        q = exact.groupby("d").queries.first()
+        ax.plot(q.index, q.to_numpy(), "o", color=PALETTE[0], label="exact (oracle count)")
+        if transformer is not None and len(transformer):
+            qt = transformer.groupby("d").queries.first()
+            ax.plot(d, 2 * (d * d + d), ":", color="0.6", lw=1)
+            ax.plot(qt.index, qt.to_numpy(), "s", mfc="none", color=PALETTE[1],
+                    label="transformer: 2(d² + d)")
+        fac = transitions[(transitions.method == "factored") & np.isfinite(transitions.C)]
+        for k, (r, g) in enumerate(fac.groupby("r")):
+            c = PALETTE[(k + 2) % len(PALETTE)]
+            C = float(g.C.max())
+            dr = d[d >= 2 * r]  # r ≤ d/2: the low-rank regime
+            ax.plot(dr, dr + C * r * (2 * dr - r), "--", color=c, lw=0.8)
+            ax.plot(g.d, g.queries_at_C, "^", color=c, label=f"low rank r={r} (C={C:g})")
+        ax.set(xscale="log", yscale="log", xlabel="d", ylabel="value queries")
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        ax.legend(loc="upper left")
+        fig.tight_layout()
+    return fig
+
+
+def plot_precision(precision, breakdown):
+    """Max relative error of Ŵ vs logit scale z, per oracle dtype: unit probes (solid) and
+    adaptive probes (dashed), the first-order prediction (dotted, relative RMS) and the
+    breakdown logit ln(2/ε) (vertical)."""
+    with style():
+        dtypes = list(breakdown.dtype)
+        fig, axes = plt.subplots(1, len(dtypes), figsize=(6.75, 2.1), squeeze=False,
+                                 sharey=True)
+        for ax, dtype in zip(axes[0], dtypes, strict=True):
+            g = precision[precision.dtype == dtype]
+            unit = g.groupby("z").unit_max_rel.median().replace(np.inf, 1e3).clip(upper=1e3)
+            adapt = g.groupby("z").adaptive_max_rel.median().clip(lower=1e-17)
+            pred = (g.unit_rms_pred / g.z).groupby(g.z).median()
+            ax.plot(unit.index, unit.clip(lower=1e-17), color=PALETTE[0], label="unit probes")
+            ax.plot(adapt.index, adapt, "--", color=PALETTE[2], label="adaptive")
+            ax.plot(pred.index, pred, ":", color=PALETTE[1], label="first order")
+            b = breakdown[breakdown.dtype == dtype].iloc[0]
+            ax.axvline(b.breakdown_pred, color="0.4", lw=0.8, label="ln(2/ε)")
+            if np.isfinite(b.breakdown_measured):
+                ax.axvline(b.breakdown_measured, color=PALETTE[3], lw=0.8, ls="-.",
+                           label="measured z*")
+            ax.set(xscale="log", yscale="log", xlabel="logit scale z = |W_ij|",
+                   title=f"{dtype} (ln 2/ε = {b.breakdown_pred:.1f})", ylim=(1e-17, 2e3))
+            ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        axes[0, 0].set_ylabel("relative error of Ŵ")
+        axes[0, 0].legend(loc="upper left")
+        fig.tight_layout()
+    return fig
+
+
+def plot_phase_transition(lowrank):
+    """Success rate of low-rank recovery over (r, m/[r(2d − r)]), one panel per solver and d."""
+    with style():
+        keys = sorted(lowrank.groupby(["method", "d"]).groups)
+        fig, axes = plt.subplots(1, len(keys), figsize=(6.75, 1.9), squeeze=False)
+        for ax, (method, d) in zip(axes[0], keys, strict=True):
+            g = lowrank[(lowrank.method == method) & (lowrank.d == d)]
+            table = g.pivot(index="r", columns="ratio", values="success")
+            im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
+                           vmin=0, vmax=1)
+            ax.set_xticks(range(table.shape[1]), [f"{x:g}" for x in table.columns],
+                          fontsize=5)
+            ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
+            ax.set(xlabel="m / r(2d − r)", title=f"{method}, d = {d}")
+            ax.grid(False)
+            for (i, j), val in np.ndenumerate(table.to_numpy()):
+                if np.isfinite(val):
+                    ax.text(j, i, f"{val:.2f}".lstrip("0") if val < 1 else "1", ha="center",
+                            va="center", fontsize=5, color="white" if val < 0.6 else "black")
+        axes[0, 0].set_ylabel("rank r")
+        fig.colorbar(im, ax=axes[0].tolist(), fraction=0.02, label="success")
+        fig.subplots_adjust(bottom=0.25)
+    return fig
+
+
+def plot_noise(noise, fits):
+    """Error vs tolerance τ per noise model with our first-order bound (left), and the
+    one-factor sweeps ‖W‖, d, μ, R with their fitted slopes (right)."""
+    with style():
+        fig, axes = plt.subplots(1, 5, figsize=(6.75, 1.9))
+        ax = axes[0]
+        tau = noise[(noise.sweep == "tau") & noise.scaled]
+        for k, (kind, g) in enumerate(tau.groupby("noise")):
+            m = g.groupby("tau").err_max.mean()
+            ax.plot(m.index, m.to_numpy(), "o-", color=PALETTE[k], label=kind, ms=2)
+        b = tau.groupby("tau").entry_bound.first()
+        ax.plot(b.index, b.to_numpy(), "k--", lw=0.8, label="bound")
+        ax.set(xscale="log", yscale="log", xlabel="τ", ylabel="max |Ŵ − W|",
+               title="max error vs τ")
+        ax.legend(loc="upper left", fontsize=5)
+        for ax, (sweep, col, label) in zip(axes[1:], [("norm", "norm", "‖W‖₂"),
+                                                      ("dim", "d", "d"),
+                                                      ("margin", "margin", "μ"),
+                                                      ("repeats", "repeats", "repeats R")],
+                                           strict=True):
+            g = noise[(noise.sweep == sweep) & noise.scaled]
+            for k, (kind, h) in enumerate(g.groupby("noise")):
+                m = h.groupby(col).err_fro.mean()
+                f = fits[(fits.sweep == sweep) & (fits.noise == kind)]
+                slope = f"{float(f.slope.iloc[0]):+.2f}" if len(f) else "–"
+                ax.plot(m.index, m.to_numpy(), "o-", ms=2, color=PALETTE[k],
+                        label=f"{kind} {slope}")
+            if sweep == "norm":
+                un = noise[noise.sweep == "unscaled"].groupby("norm").err_fro.mean()
+                un = un.replace(np.inf, np.nan)
+                ax.plot(un.index, un.to_numpy(), "x:", color=PALETTE[3], label="unscaled")
+            pred = f[["predicted"]].iloc[0, 0] if len(f) else None
+            ax.set(xscale="log", yscale="log", xlabel=label,
+                   title=f"slope pred {pred:+g}" if pred is not None else "")
+            ax.legend(loc="best", fontsize=5)
+        axes[1].set_ylabel("‖Ŵ − W‖_F (mean)")
+        for ax in axes:
+            ax.xaxis.set_minor_formatter(plt.NullFormatter())
+            ax.yaxis.set_minor_formatter(plt.NullFormatter())
+        fig.tight_layout()
+    return fig

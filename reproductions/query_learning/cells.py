@@ -1,0 +1,282 @@
+"""The cell function of the query-learning sweep and the grid it runs over.
+
+Every cell builds its own hidden model from its seed, asks the oracle through a learner, and
+returns plain JSON: the oracle's query count, the error of the estimate, and what the claim
+needs. Kinds: ``exact`` (B1), ``precision`` (B2), ``lowrank`` (B3), ``noise`` (B4),
+``transformer`` (B5), ``multihead`` (B6), ``gpu`` (B8, on a GPU only).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import torch
+
+import probes
+import theory
+
+from .._sweep import Cell, CellFunction
+from .config import Config
+
+__all__ = ["CELL_FUNCTION", "grid"]
+
+_DTYPE = {"float64": torch.float64, "float32": torch.float32, "float16": torch.float16,
+          "bfloat16": torch.bfloat16}
+
+
+def _gen(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(int(seed) % 2**63)
+
+
+def _rel(est, true) -> float:
+    est, true = torch.as_tensor(est, dtype=torch.float64), torch.as_tensor(true,
+                                                                           dtype=torch.float64)
+    return float(torch.linalg.norm(est - true) / torch.linalg.norm(true))
+
+
+def _exact_cell(p: dict, seed: int) -> dict:
+    d, s = p["d"], p["s"]
+    runs = []
+    for k in range(p["seeds"]):
+        g = _gen(seed + k)
+        W = torch.randn(d, d, generator=g, dtype=torch.float64) * s / d**0.5
+        v = torch.randn(d, generator=g, dtype=torch.float64)
+        oracle = probes.AttentionOracle(W, v)
+        est = probes.learn_exact(oracle)
+        runs.append({"queries": oracle.log.queries, "max_length": oracle.log.max_length,
+                     "calls": oracle.log.calls, "err_W": _rel(est.W, W),
+                     "max_entry_err_W": float(((est.W - W).abs() / W.abs()).max()),
+                     "err_v": _rel(est.v, v), "seconds": est.seconds})
+    return {"runs": runs}
+
+
+def _precision_cell(p: dict, seed: int) -> dict:
+    """Unit and adaptive probes on W = z·S over the logit grid z, in one oracle dtype."""
+    d, dtype = p["d"], _DTYPE[p["dtype"]]
+    eps = float(torch.finfo(dtype).eps)
+    out = []
+    for k in range(p["seeds"]):
+        g = _gen(seed + k)
+        S = torch.where(torch.rand(d, d, generator=g) < 0.5, -1.0, 1.0).to(torch.float64)
+        sign = torch.where(torch.rand(d, generator=g) < 0.5, -1.0, 1.0).to(torch.float64)
+        v = sign * (0.5 + torch.rand(d, generator=g, dtype=torch.float64))
+        for z in p["z"]:
+            oracle = probes.AttentionOracle(z * S, v, dtype=dtype)
+            W_t, v_t = oracle.stored  # what the oracle holds: the best a learner can get
+            row = {"seed": k, "z": z}
+            for name, learner in (("unit", probes.learn_exact), ("adaptive",
+                                                                 probes.learn_adaptive)):
+                before = oracle.log.queries
+                est = learner(oracle)
+                err = (est.W - W_t).abs() / W_t.abs()
+                finite = torch.isfinite(est.W)
+                row[f"{name}_nonfinite"] = int((~finite).sum())
+                row[f"{name}_max_rel"] = float(err.max()) if bool(finite.all()) else float("inf")
+                row[f"{name}_median_rel"] = float(err.nan_to_num(float("inf")).median())
+                row[f"{name}_queries"] = oracle.log.queries - before
+                if name == "unit":
+                    pred = theory.unit_probe_error(W_t.numpy(), v_t.numpy(), eps)
+                    absolute = (est.W - W_t).abs().numpy()
+                    row["unit_rms_err"] = float(np.sqrt(np.mean(absolute**2)))
+                    row["unit_rms_pred"] = float(np.sqrt(np.mean(pred**2)))
+            out.append(row)
+    return {"eps": eps, "rows": out}
+
+
+def _lowrank_cell(p: dict, seed: int) -> dict:
+    d, r = p["d"], p["r"]
+    m = max(1, int(round(p["ratio"] * theory.low_rank_dof(d, r))))
+    runs = []
+    for k in range(p["trials"]):
+        g = _gen(seed + k)
+        A = torch.randn(d, r, generator=g, dtype=torch.float64)
+        B = torch.randn(d, r, generator=g, dtype=torch.float64)
+        W = A @ B.T / (r * d) ** 0.5
+        v = torch.randn(d, generator=g, dtype=torch.float64)
+        oracle = probes.AttentionOracle(W, v)
+        est = probes.learn_low_rank(oracle, r, m, seed=seed + 7919 * (k + 1), method=p["method"])
+        err = _rel(est.W, W)
+        runs.append({"queries": oracle.log.queries, "err": err,
+                     "success": bool(err <= p["tol"]), "iterations": est.iterations,
+                     "seconds": est.seconds})
+    return {"m": m, "runs": runs}
+
+
+def _noise_cell(p: dict, seed: int) -> dict:
+    d, B, mu = p["d"], p["norm"], p["margin"]
+    runs = []
+    for k in range(p["seeds"]):
+        g = _gen(seed + k)
+        W0 = torch.randn(d, d, generator=g, dtype=torch.float64)
+        W = W0 * (B / torch.linalg.matrix_norm(W0, 2))  # ‖W‖₂ = B exactly
+        sign = torch.where(torch.rand(d, generator=g) < 0.5, -1.0, 1.0).to(torch.float64)
+        v = sign * mu * (1 + torch.rand(d, generator=g, dtype=torch.float64))
+        noise = probes.Noise(p["noise"], p["tau"], seed=seed + k)
+        oracle = probes.AttentionOracle(W, v, noise=noise)
+        est = probes.learn_noisy(oracle, norm_bound=B, repeats=p["repeats"],
+                                 scaled=p["scaled"])
+        delta = (est.W - W).abs()
+        finite = bool(torch.isfinite(est.W).all())
+        runs.append({"err_fro": float(torch.linalg.norm(delta)) if finite else float("inf"),
+                     "err_max": float(delta.max()) if finite else float("inf"),
+                     "margin": float(v.abs().min()), "queries": oracle.log.queries,
+                     "nonfinite": int((~torch.isfinite(est.W)).sum())})
+    bound = float(theory.noisy_entry_bound(p["tau"], B, min(r["margin"] for r in runs)))
+    return {"entry_bound": bound, "runs": runs}
+
+
+def _transformer_cell(p: dict, seed: int) -> dict:
+    d = p["d"]
+    k, h = max(2, d // 2), 2 * d
+    runs = []
+    for s in range(p["seeds"]):
+        g = _gen(seed + s)
+        W = torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5
+        V = torch.randn(k, d, generator=g, dtype=torch.float64) / d**0.5
+        M = torch.randn(h, k, generator=g, dtype=torch.float64) / k**0.5
+        u = torch.randn(h, generator=g, dtype=torch.float64) / h**0.5
+        oracle = probes.TransformerOracle(W, V, M, u)
+        v_eff = oracle.effective_value
+        X = torch.randn(p["queries"], 5, d, generator=g, dtype=torch.float64)
+        odd = oracle(X) - oracle(-X)
+        head = probes.AttentionOracle(W, v_eff)(X)
+        identity = float((odd - head).abs().max() / head.abs().max())
+        before = oracle.log.queries
+        est = probes.learn_transformer(oracle)
+        runs.append({"identity_rel": identity, "queries": oracle.log.queries - before,
+                     "err_W": _rel(est.W, W), "err_v": _rel(est.v, v_eff),
+                     "max_length": est.max_length})
+    return {"runs": runs}
+
+
+def _multihead_cell(p: dict, seed: int) -> dict:
+    d, heads = p["d"], p["heads"]
+    pairs = theory.equivalent_multi_head_pairs(d, seed=seed)
+    g = _gen(seed)
+    X = torch.randn(p["queries"], 5, d, generator=g, dtype=torch.float64)
+    extra_W = torch.randn(heads - 2, d, d, generator=g, dtype=torch.float64) / d**0.5
+    extra_v = torch.randn(heads - 2, d, generator=g, dtype=torch.float64)
+    out = {}
+    for kind, ((W1, v1), (W2, v2)) in pairs.items():
+        W1, v1, W2, v2 = (torch.from_numpy(a) for a in (W1, v1, W2, v2))
+        # H = 3: the same third head added to both sides
+        W1, W2 = torch.cat([W1, extra_W]), torch.cat([W2, extra_W])
+        v1, v2 = torch.cat([v1, extra_v]), torch.cat([v2, extra_v])
+        a, b = probes.MultiHeadOracle(W1, v1), probes.MultiHeadOracle(W2, v2)
+        distance = float(torch.sqrt(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()))
+        out[kind] = {"distance": distance, "max_output_diff": float((a(X) - b(X)).abs().max()),
+                     "output_scale": float(a(X).abs().max())}
+        flagged = probes.consistency_check(a, probes.learn_exact(a), seed=seed)
+        out[kind]["consistency_multi"] = flagged
+    single = probes.AttentionOracle(torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5,
+                                    torch.randn(d, generator=g, dtype=torch.float64))
+    out["consistency_single"] = probes.consistency_check(single, probes.learn_exact(single),
+                                                         seed=seed)
+    return out
+
+
+def _gpu_cell(p: dict, seed: int) -> dict:
+    """B8: batched exact recovery of a d × d head (d² length-2 queries in blocks) on the
+    device, in a low-precision oracle; unit probes against adaptive ones."""
+    import time
+
+    d, dtype, dev = p["d"], _DTYPE[p["dtype"]], p["device"]
+    g = torch.Generator(device=dev).manual_seed(seed)
+    W = torch.randn(d, d, generator=g, device=dev, dtype=torch.float64) / d**0.5
+    v = torch.randn(d, generator=g, device=dev, dtype=torch.float64)
+    out = {}
+    for name in ("unit", "adaptive"):
+        oracle = probes.AttentionOracle(W, v, dtype=dtype, device=dev)
+        W_t, _ = oracle.stored
+        if dev == "cuda":
+            torch.cuda.synchronize()
+        t0 = time.perf_counter()
+        est = (probes.learn_exact(oracle, chunk=p["chunk"]) if name == "unit"
+               else probes.learn_adaptive(oracle))
+        if dev == "cuda":
+            torch.cuda.synchronize()
+        finite = torch.isfinite(est.W)
+        out[name] = {"queries": oracle.log.queries, "calls": oracle.log.calls,
+                     "seconds": time.perf_counter() - t0,
+                     "nonfinite": int((~finite).sum()),
+                     "err_W": _rel(est.W.nan_to_num(0.0, 0.0, 0.0), W_t)}
+    return out
+
+
+def _cell(params: dict, seed: int) -> dict:
+    fn = {"exact": _exact_cell, "precision": _precision_cell, "lowrank": _lowrank_cell,
+          "noise": _noise_cell, "transformer": _transformer_cell,
+          "multihead": _multihead_cell, "gpu": _gpu_cell}.get(params["kind"])
+    if fn is None:
+        raise ValueError(f"unknown cell kind {params['kind']!r}")
+    return fn(params, seed)
+
+
+CELL_FUNCTION = CellFunction(name="query_learning.cell", version=1, fn=_cell)
+
+
+def _seed(config: Config, *parts) -> int:
+    digest = hashlib.sha256(repr(parts).encode()).digest()
+    key = [config.seed, int.from_bytes(digest[:8], "little")]
+    return int(np.random.SeedSequence(key).generate_state(1)[0])
+
+
+def _noise_params(config: Config):
+    """(sweep, params) of every B4 cell: τ per noise kind, then one factor at a time."""
+    base = {"d": config.noise_d, "norm": config.noise_norm, "margin": config.noise_margin,
+            "tau": config.noise_sweep_tau, "noise": "uniform", "repeats": 1, "scaled": True}
+    for kind in ("uniform", "gaussian", "adversarial"):
+        for tau in config.noise_tau:
+            yield "tau", {**base, "noise": kind, "tau": tau}
+    for norm in config.noise_norms:
+        yield "norm", {**base, "norm": norm}
+        yield "unscaled", {**base, "norm": norm, "scaled": False}
+    for d in config.noise_dims:
+        yield "dim", {**base, "d": d}
+    for mu in config.noise_margins:
+        yield "margin", {**base, "margin": mu}
+    for kind in ("uniform", "gaussian", "adversarial"):
+        for r in config.noise_repeats:
+            yield "repeats", {**base, "noise": kind, "tau": config.noise_repeat_tau,
+                              "repeats": r}
+
+
+def grid(config: Config) -> list[Cell]:
+    cells = []
+    # the longest cells first, so a cluster's workers do not wait on one at the end
+    for d in sorted(config.lowrank_d, reverse=True):
+        for method, ds, trials in (("factored", config.lowrank_d, config.lowrank_trials),
+                                   ("nuclear", config.nuclear_d, config.nuclear_trials)):
+            if d not in ds:
+                continue
+            for r in config.lowrank_r:
+                if r > d // 2 or d * r > config.lowrank_max_dr:
+                    continue
+                for ratio in config.lowrank_ratio:
+                    params = {"kind": "lowrank", "method": method, "d": d, "r": r,
+                              "ratio": ratio, "trials": trials, "tol": config.success_tol}
+                    cells.append(Cell(params, _seed(config, "lowrank", method, d, r, ratio)))
+    for d in config.gpu_d:
+        for dtype in config.gpu_dtypes:
+            cells.append(Cell({"kind": "gpu", "d": d, "dtype": dtype, "device": config.device,
+                               "chunk": config.gpu_chunk}, _seed(config, "gpu", d, dtype)))
+    for d in config.exact_d:
+        for s in config.exact_s:
+            cells.append(Cell({"kind": "exact", "d": d, "s": s, "seeds": config.exact_seeds},
+                              _seed(config, "exact", d, s)))
+    for dtype in config.precision_dtypes:
+        cells.append(Cell({"kind": "precision", "dtype": dtype, "d": config.precision_d,
+                           "z": list(config.precision_z), "seeds": config.precision_seeds},
+                          _seed(config, "precision", dtype)))
+    for sweep, params in _noise_params(config):
+        params = {"kind": "noise", "sweep": sweep, **params, "seeds": config.noise_seeds}
+        cells.append(Cell(params, _seed(config, "noise", sorted(params.items()))))
+    for d in config.transformer_d:
+        cells.append(Cell({"kind": "transformer", "d": d, "seeds": config.transformer_seeds,
+                           "queries": 2000}, _seed(config, "transformer", d)))
+    for heads in (2, 3):
+        cells.append(Cell({"kind": "multihead", "d": config.multihead_d, "heads": heads,
+                           "queries": config.multihead_queries},
+                          _seed(config, "multihead", heads)))
+    return cells

@@ -1,0 +1,78 @@
+"""Configuration of the query-learning reproduction: one frozen dataclass, three presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+__all__ = ["Config", "make_config", "DTYPES"]
+
+DTYPES = ("float64", "float32", "float16", "bfloat16")
+
+
+@dataclass(frozen=True)
+class Config:
+    scale: str
+    device: str = "cpu"
+    seed: int = 0
+    # --- B1 exact recovery: W ~ N(0, s²/d), v ~ N(0, I)
+    exact_d: tuple = (2, 4, 8, 16, 32)  # spec quick: d ≤ 32
+    exact_s: tuple = (0.3, 1.0, 3.0)
+    exact_seeds: int = 10
+    # --- B2 precision: W = z·S (S random signs), |v_i| ∈ [½, 3/2]; unit vs adaptive probes
+    precision_dtypes: tuple = DTYPES
+    precision_d: int = 6
+    precision_z: tuple = tuple(round(1.08**k, 6) for k in range(0, 58))  # 1 … 80
+    precision_seeds: int = 3
+    # --- B3 low rank: W = A Bᵀ of rank r, m = ratio · r(2d − r) rank-one measurements
+    lowrank_d: tuple = (16, 24)
+    lowrank_r: tuple = (1, 2, 4, 8)
+    lowrank_max_dr: int = 192  # skip (d, r) with d·r above this (CPU time grows as (d·r)²)
+    lowrank_ratio: tuple = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+    lowrank_trials: int = 20
+    nuclear_d: tuple = (16,)  # nuclear-norm minimisation, small d only
+    nuclear_trials: int = 5
+    success_tol: float = 1e-6  # ‖Ŵ − W‖_F / ‖W‖_F
+    # --- B4 noise: base point and one-factor sweeps
+    noise_d: int = 8
+    noise_norm: float = 2.0  # ‖W‖₂ (= the learner's bound B)
+    noise_margin: float = 1.0  # μ: |v_i| ∈ [μ, 2μ]
+    noise_tau: tuple = tuple(10.0**k for k in range(-8, -1))
+    noise_sweep_tau: float = 1e-6
+    noise_norms: tuple = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)
+    noise_dims: tuple = (4, 8, 16, 32)
+    noise_margins: tuple = (0.125, 0.25, 0.5, 1.0, 2.0)
+    noise_repeats: tuple = (1, 4, 16, 64)
+    noise_repeat_tau: float = 1e-4
+    noise_seeds: int = 8
+    # --- B5 one-layer transformer
+    transformer_d: tuple = (2, 4, 8, 16, 32)
+    transformer_seeds: int = 3
+    # --- B6 multi-head
+    multihead_d: int = 6
+    multihead_queries: int = 10_000
+    # --- B8 (GPU only): batched exact recovery at large d in low precision
+    gpu_d: tuple = ()
+    gpu_dtypes: tuple = ("float32", "float16", "bfloat16")
+    gpu_chunk: int = 1 << 16
+
+
+def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
+    quick = Config(scale="quick", device=device, seed=seed)
+    if scale == "quick":
+        return quick
+    if scale == "smoke":  # seconds: for tests
+        return replace(quick, scale="smoke", exact_d=(2, 8), exact_s=(1.0,), exact_seeds=2,
+                       precision_dtypes=("float64", "float16"),
+                       precision_z=tuple(round(1.25**k, 6) for k in range(0, 21)),
+                       precision_seeds=1, lowrank_d=(12,), lowrank_r=(1, 2),
+                       lowrank_ratio=(0.5, 2.0, 4.0), lowrank_trials=3, nuclear_d=(),
+                       noise_tau=(1e-7, 1e-5, 1e-3), noise_norms=(1.0, 4.0), noise_dims=(4, 8),
+                       noise_margins=(0.5, 1.0), noise_repeats=(1, 16), noise_seeds=3,
+                       transformer_d=(2, 4), transformer_seeds=1, multihead_queries=2000)
+    if scale == "full":
+        return replace(quick, scale="full", exact_d=quick.exact_d + (64, 128),
+                       lowrank_d=(16, 24, 32), lowrank_max_dr=256, nuclear_d=(16, 24),
+                       nuclear_trials=10, precision_seeds=10,
+                       noise_seeds=32, transformer_d=quick.transformer_d + (64,),
+                       gpu_d=(768, 4096) if device == "cuda" else ())
+    raise ValueError(f"unknown scale {scale!r}")
