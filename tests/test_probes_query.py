@@ -96,3 +96,133 @@ def test_single_head_learner_on_two_heads_is_caught_by_a_consistency_check():
     single = AttentionOracle(torch.from_numpy(W[0]), torch.from_numpy(v[0]))
     est1 = learn_exact(single)
     assert float((AttentionOracle(est1.W, est1.v)(X) - single(X)).abs().max()) <= 1e-9
+
+
+# --------------------------------------------------------------------------- beyond B1
+
+
+def test_noise_models_are_bounded_fresh_and_seeded():
+    from probes import Noise
+
+    W, v = _head(4, 1.0, 5)
+    X = torch.randn(4000, 3, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
+    clean = AttentionOracle(W, v)(X)
+    uni = AttentionOracle(W, v, noise=Noise("uniform", 1e-3, seed=1))
+    e1, e2 = uni(X) - clean, uni(X) - clean
+    assert float(e1.abs().max()) <= 1e-3 and float(e1.abs().max()) > 0.9e-3
+    assert not torch.equal(e1, e2)  # fresh noise on every query
+    again = AttentionOracle(W, v, noise=Noise("uniform", 1e-3, seed=1))
+    assert torch.equal(again(X) - clean, e1)  # seeded
+    gauss = AttentionOracle(W, v, noise=Noise("gaussian", 1e-3, seed=1))(X) - clean
+    assert float(gauss.std()) == pytest.approx(1e-3, rel=0.1)
+    adv = AttentionOracle(W, v, noise=Noise("adversarial", 1e-3))(X) - clean
+    torch.testing.assert_close(adv, 1e-3 * torch.where(clean >= 0, 1.0, -1.0).double())
+    with pytest.raises(ValueError):
+        Noise("laplace", 1.0)
+
+
+def test_pair_query_builders_agree_and_chunking_changes_nothing():
+    from probes import pair_queries
+    from probes._query_learners import _PairRows
+
+    d = 5
+    k = torch.arange(d * d)
+    X = pair_queries(k // d, k % d, d, s=0.7)
+    assert torch.equal(_PairRows(d, d, 0.7, "cpu")(0, d), X)
+    assert torch.equal(X[1 * d + 3], torch.tensor([[0, 0.7, 0, 1, 0], [0, 0, 0, 1, 0]],
+                                                  dtype=torch.float64))
+    W, v = _head(d, 1.0, 9)
+    a = learn_exact(AttentionOracle(W, v), chunk=None)
+    oracle = AttentionOracle(W, v)
+    b = learn_exact(oracle, chunk=7)  # whole rows per call: 1 row = 5 queries
+    assert torch.equal(a.W, b.W) and b.queries == d * d + d
+    assert oracle.log.calls == 1 + d
+
+
+def test_transformer_odd_part_is_one_head_and_is_learned():
+    from probes import TransformerOracle, learn_transformer
+
+    d = 6
+    g = torch.Generator().manual_seed(4)
+    W, V = torch.randn(d, d, generator=g).double() / 3, torch.randn(3, d, generator=g).double()
+    M, u = torch.randn(8, 3, generator=g).double(), torch.randn(8, generator=g).double()
+    oracle = TransformerOracle(W, V, M, u)
+    X = torch.randn(500, 4, d, generator=g, dtype=torch.float64)
+    head = AttentionOracle(W, oracle.effective_value)(X)
+    assert float((oracle(X) - oracle(-X) - head).abs().max()) <= 1e-12
+    assert float((oracle(X) - head).abs().max()) > 1e-3  # f itself is not that head
+    est = learn_transformer(oracle)
+    assert est.queries == 2 * (d * d + d)
+    assert max_rel_error(est.W, W, floor=1e-300) <= 1e-9
+
+
+def test_adaptive_probes_recover_where_unit_probes_break():
+    from probes import learn_adaptive
+
+    W, v = _head(4, 1.0, 1)
+    W = W / W.abs().max() * 60  # past ln(2/ε) ≈ 36.7 in float64
+    unit = learn_exact(AttentionOracle(W, v))
+    assert not bool(torch.isfinite(unit.W).all()) or max_rel_error(unit.W, W) > 0.5
+    est = learn_adaptive(AttentionOracle(W, v))
+    assert max_rel_error(est.W, W, floor=1e-300) <= 1e-10
+    half = learn_adaptive(AttentionOracle(W, v, dtype=torch.float16))
+    assert bool(torch.isfinite(half.W).all())
+    assert est.queries > 4 * 4 + 4  # it asked again for the saturated entries
+
+
+def test_noisy_learner_is_linear_in_tau_and_within_its_bound():
+    import theory
+    from probes import Noise, learn_noisy
+
+    W, v = _head(6, 1.0, 2)
+    v = torch.sign(v) * (1 + v.abs())  # margin μ ≥ 1
+    B = float(torch.linalg.matrix_norm(W, 2))
+    errs = []
+    for tau in (1e-7, 1e-5):
+        est = learn_noisy(AttentionOracle(W, v, noise=Noise("uniform", tau, seed=3)),
+                          norm_bound=B)
+        err = float((est.W - W).abs().max())
+        assert err <= float(theory.noisy_entry_bound(tau, B, float(v.abs().min())))
+        errs.append(err)
+    assert errs[1] / errs[0] == pytest.approx(100, rel=0.5)
+    big = W / B * 40  # logits far past ½: unit probes saturate, scaled ones do not
+    noise = Noise("uniform", 1e-6, seed=4)
+    scaled = learn_noisy(AttentionOracle(big, v, noise=noise), norm_bound=40.0)
+    unit = learn_noisy(AttentionOracle(big, v, noise=noise), norm_bound=40.0, scaled=False)
+    assert float((unit.W - big).abs().max()) > 10 * float((scaled.W - big).abs().max())
+
+
+@pytest.mark.parametrize("method", ["factored", "nuclear"])
+def test_low_rank_recovery_needs_enough_measurements(method):
+    import numpy as np
+
+    import theory
+    from probes import learn_low_rank
+
+    d, r = 10, 1
+    g = torch.Generator().manual_seed(0)
+    W = torch.randn(d, r, generator=g, dtype=torch.float64) @ torch.randn(
+        r, d, generator=g, dtype=torch.float64) / d**0.5
+    v = torch.randn(d, generator=g, dtype=torch.float64)
+    dof = theory.low_rank_dof(d, r)
+    many = learn_low_rank(AttentionOracle(W, v), r, 4 * dof, seed=1, method=method)
+    assert many.queries == d + 4 * dof < d * d + d
+    assert np.linalg.norm(many.W - W.numpy()) / np.linalg.norm(W.numpy()) <= 1e-6
+    few = learn_low_rank(AttentionOracle(W, v), r, dof // 2, seed=1, method=method)
+    assert np.linalg.norm(few.W - W.numpy()) / np.linalg.norm(W.numpy()) > 1e-2
+
+
+def test_first_order_unit_probe_error_matches_float32_measurements():
+    import numpy as np
+
+    import theory
+
+    W, v = _head(5, 1.0, 6)
+    W = W / W.abs().max() * 8
+    oracle = AttentionOracle(W, v, dtype=torch.float32)
+    Wt, vt = oracle.stored
+    est = learn_exact(oracle)
+    measured = float(((est.W - Wt) ** 2).mean().sqrt())
+    predicted = float(np.sqrt((theory.unit_probe_error(Wt.numpy(), vt.numpy(),
+                                                       np.finfo(np.float32).eps) ** 2).mean()))
+    assert 0.05 <= measured / predicted <= 2

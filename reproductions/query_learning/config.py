@@ -63,7 +63,7 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
     if scale == "smoke":  # seconds: for tests
         return replace(quick, scale="smoke", exact_d=(2, 8), exact_s=(1.0,), exact_seeds=2,
                        precision_dtypes=("float64", "float16"),
-                       precision_z=tuple(round(1.25**k, 6) for k in range(0, 21)),
+                       precision_z=tuple(round(1.1**k, 6) for k in range(0, 46)),
                        precision_seeds=1, lowrank_d=(12,), lowrank_r=(1, 2),
                        lowrank_ratio=(0.5, 2.0, 4.0), lowrank_trials=3, nuclear_d=(),
                        noise_tau=(1e-7, 1e-5, 1e-3), noise_norms=(1.0, 4.0), noise_dims=(4, 8),

@@ -40,7 +40,7 @@ def _breakdown(precision: pd.DataFrame) -> pd.DataFrame:
     """Per dtype and seed: the smallest logit z at which unit probes lose W (max relative
     entry error ≥ 1, i.e. no correct digit, or a non-finite entry); its median over seeds."""
     out = []
-    for dtype, g in precision.groupby("dtype", sort=False):
+    for dtype, g in (precision.groupby("dtype", sort=False) if len(precision) else ()):
         per_seed = []
         for _, s in g.groupby("seed"):
             s = s.sort_values("z")
@@ -92,7 +92,7 @@ def transition_ratio(success: pd.Series, ratio: pd.Series, level: float = 0.95) 
 
 def _transitions(lowrank: pd.DataFrame) -> pd.DataFrame:
     out = []
-    for (method, d, r), g in lowrank.groupby(["method", "d", "r"]):
+    for (method, d, r), g in (lowrank.groupby(["method", "d", "r"]) if len(lowrank) else ()):
         c = transition_ratio(g.success, g.ratio)
         queries = d + int(round(c * theory.low_rank_dof(d, r))) if np.isfinite(c) else np.nan
         out.append((method, d, r, c, queries, d * d + d,
@@ -122,7 +122,8 @@ _FACTOR = {"tau": "tau", "norm": "norm", "dim": "d", "margin": "margin", "repeat
 def _noise_fits(noise: pd.DataFrame) -> pd.DataFrame:
     """log-log slopes of the mean Frobenius error against each swept factor."""
     out = []
-    for (sweep, kind), g in noise[noise.scaled].groupby(["sweep", "noise"]):
+    groups = noise[noise.scaled].groupby(["sweep", "noise"]) if len(noise) else ()
+    for (sweep, kind), g in groups:
         if sweep not in _FACTOR:
             continue
         col = _FACTOR[sweep]
