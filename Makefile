@@ -41,7 +41,7 @@ bench:
 	$(BIN)/python benchmarks/bench_query_batching.py
 
 gpu-check:
-	$(BIN)/attnlab run inverse-temperature --scale full --device cuda $(ARGS)
+	PY=$(BIN)/python bash benchmarks/gpu_check.sh
 
 lint:
 	$(BIN)/ruff check .

@@ -170,6 +170,21 @@ def test_adaptive_probes_recover_where_unit_probes_break():
     assert est.queries > 4 * 4 + 4  # it asked again for the saturated entries
 
 
+def test_adaptive_probes_balance_values_in_low_precision():
+    from probes import learn_adaptive
+
+    W, v = _head(48, 1.0, 8)  # small logits, but |v_j|/|v_i| up to ~10³: unit probes cancel
+    for dtype in (torch.float16, torch.bfloat16):
+        oracle = AttentionOracle(W, v, dtype=dtype)
+        target, _ = oracle.stored
+        unit, adaptive = learn_exact(oracle), learn_adaptive(oracle)
+        assert bool(torch.isfinite(adaptive.W).all())
+        err_a = float(torch.linalg.norm(adaptive.W - target) / torch.linalg.norm(target))
+        err_u = float(torch.linalg.norm(unit.W.nan_to_num(0.0, 0.0, 0.0) - target)
+                      / torch.linalg.norm(target))
+        assert err_a < 0.2 * err_u, (dtype, err_a, err_u)
+
+
 def test_noisy_learner_is_linear_in_tau_and_within_its_bound():
     import theory
     from probes import Noise, learn_noisy

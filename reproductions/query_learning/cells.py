@@ -193,7 +193,7 @@ def _gpu_cell(p: dict, seed: int) -> dict:
             torch.cuda.synchronize()
         t0 = time.perf_counter()
         est = (probes.learn_exact(oracle, chunk=p["chunk"]) if name == "unit"
-               else probes.learn_adaptive(oracle))
+               else probes.learn_adaptive(oracle, chunk=p["chunk"]))
         if dev == "cuda":
             torch.cuda.synchronize()
         finite = torch.isfinite(est.W)
@@ -213,7 +213,7 @@ def _cell(params: dict, seed: int) -> dict:
     return fn(params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="query_learning.cell", version=1, fn=_cell)
+CELL_FUNCTION = CellFunction(name="query_learning.cell", version=2, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
@@ -243,8 +243,11 @@ def _noise_params(config: Config):
 
 
 def grid(config: Config) -> list[Cell]:
-    cells = []
-    # the longest cells first, so a cluster's workers do not wait on one at the end
+    # the GPU cells first (a run cut short still has B8), then the longest CPU cells, so a
+    # cluster's workers do not wait on one at the end
+    cells = [Cell({"kind": "gpu", "d": d, "dtype": dtype, "device": config.device,
+                   "chunk": config.gpu_chunk}, _seed(config, "gpu", d, dtype))
+             for d in config.gpu_d for dtype in config.gpu_dtypes]
     for d in sorted(config.lowrank_d, reverse=True):
         for method, ds, trials in (("factored", config.lowrank_d, config.lowrank_trials),
                                    ("nuclear", config.nuclear_d, config.nuclear_trials)):
@@ -257,10 +260,6 @@ def grid(config: Config) -> list[Cell]:
                     params = {"kind": "lowrank", "method": method, "d": d, "r": r,
                               "ratio": ratio, "trials": trials, "tol": config.success_tol}
                     cells.append(Cell(params, _seed(config, "lowrank", method, d, r, ratio)))
-    for d in config.gpu_d:
-        for dtype in config.gpu_dtypes:
-            cells.append(Cell({"kind": "gpu", "d": d, "dtype": dtype, "device": config.device,
-                               "chunk": config.gpu_chunk}, _seed(config, "gpu", d, dtype)))
     for d in config.exact_d:
         for s in config.exact_s:
             cells.append(Cell({"kind": "exact", "d": d, "s": s, "seeds": config.exact_seeds},
