@@ -31,6 +31,12 @@ run="$RES/query-learning/full"
 for f in VERDICT.md manifest.json tables/gpu.csv tables/breakdown.csv; do
     [ -f "$run/$f" ] && cp "$run/$f" "$OUT/"
 done
+if [ ! -f "$run/VERDICT.md" ]; then  # cut short: keep the B8 cells that finished
+    grep -l '"kind":"gpu"' -r "$RES/query-learning/cells" 2>/dev/null | xargs -r cat \
+        > "$OUT/gpu_cells.jsonl"
+    find "$RES/query-learning/cells" -name '*.json' | wc -l | sed 's/^/cells stored: /' \
+        >> "$OUT/query_learning_full.txt"
+fi
 
 left=$(( BUDGET - ($(date +%s) - start) - 15 ))
 if [ "$left" -gt 30 ]; then
