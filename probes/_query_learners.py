@@ -14,9 +14,10 @@ and d² such queries give W: d² + d in all (``shared/papers/query-learning.md``
 proves O(d²) — our reconstruction of its elementary algorithm). s = t = 1 is the plain "unit
 probe"; it loses W_ij once |W_ij| ≳ ln(2/ε_mach), where σ rounds to 0 or 1.
 
-Adaptive (:func:`learn_adaptive`): the logit scale κ = s t shrinks by 16 per round for the
-entries whose σ̂ left [0.05, 0.95], and s/t balances the two values in the answer, so the
-inversion is always well conditioned and never produces NaN (given the margin v_i ≠ 0).
+Adaptive (:func:`learn_adaptive`): the logit scale κ = s t shrinks by 4 per round for the
+entries whose σ̂ left [0.05, 0.95] and grows by 4 for those whose logit is below ½ (σ ≈ ½
+keeps too few digits of it), and s/t balances the two values in the answer, so the inversion
+is always well conditioned and never produces NaN (given the margin v_i ≠ 0).
 
 Noisy (:func:`learn_noisy`): with a known bound B ≥ max|W_ij| (the norm condition) the probes
 use s = 1, t = 1/(2B), so every logit is in [−½, ½]; σ̂ is clipped to [σ(−½), σ(½)] and
@@ -139,15 +140,20 @@ def learn_exact_loop(oracle, *, scale: float = 1.0) -> HeadEstimate:
     return _finish(oracle, W.reshape(d, d), v, before, start)
 
 
-def learn_adaptive(oracle, *, window: float = 0.05, shrink: float = 4.0,
-                   max_rounds: int = 16, chunk: int | None = CHUNK) -> HeadEstimate:
+def learn_adaptive(oracle, *, window: float = 0.05, flat: float = 0.5, step: float = 4.0,
+                   max_rounds: int = 16, max_scale: float = 2.0**16,
+                   chunk: int | None = CHUNK) -> HeadEstimate:
     """Probes x₁ = s e_i + t e_j, x₂ = t e_j with logit scale κ = s t and value balance
     ρ = s/t = max(1, 4|v̂_j|/|v̂_i|), so that s|v_i| dominates t|v_j| in the answer (the
-    cancellation f − t v_j then loses no digits, which matters in 8–11-bit formats). κ = 1
-    first; entries whose σ̂ leaves [window, 1 − window] are asked again with κ shrunk by
-    shrink² until it does (at most ``max_rounds`` rounds; an entry left over keeps its last,
-    clipped estimate). Never NaN given v_i ≠ 0. Each round sends its queries in batched calls
-    of at most ``chunk``."""
+    cancellation f − t v_j then loses no digits, which matters in 8–11-bit formats).
+
+    κ adapts per entry, both ways: κ = 1 first; where σ̂ leaves [window, 1 − window] (the
+    sigmoid saturates: |logit| > 2.94) κ shrinks by ``step``; where |logit(σ̂)| < ``flat``
+    (σ ≈ ½ + z/4 keeps too few digits of z) κ grows by ``step``, up to ``max_scale``; an
+    entry is settled once its logit is in [flat, 2.94] (wider than one step, so every entry
+    settles; the relative error of z, ∝ 1/(z σ'(z)), is smallest near z ≈ 2.4). At most
+    ``max_rounds`` rounds; an entry left over keeps its last, clipped estimate. Never NaN
+    given v_i ≠ 0. Each round sends its queries in batched calls of at most ``chunk``."""
     start, before = time.perf_counter(), oracle.log.queries
     d, dev = oracle.d, oracle.device
     v = oracle(value_queries(d, device=dev)).to(dev)
@@ -156,20 +162,22 @@ def learn_adaptive(oracle, *, window: float = 0.05, shrink: float = 4.0,
     kappa = torch.ones(d * d, dtype=torch.float64, device=dev)
     W = torch.zeros(d * d, dtype=torch.float64, device=dev)
     todo = torch.arange(d * d, device=dev)
-    step = chunk or d * d
+    batch = chunk or d * d
     for _ in range(max_rounds):
         if todo.numel() == 0:
             break
         k, r = kappa[todo], rho[todo]
         s, t = (k * r).sqrt(), (k / r).sqrt()
-        f = torch.cat([oracle(pair_queries(i[todo[lo:lo + step]], j[todo[lo:lo + step]], d,
-                                           s=s[lo:lo + step], t=t[lo:lo + step])).to(dev)
-                       for lo in range(0, todo.numel(), step)])
+        f = torch.cat([oracle(pair_queries(i[todo[lo:lo + batch]], j[todo[lo:lo + batch]], d,
+                                           s=s[lo:lo + batch], t=t[lo:lo + batch])).to(dev)
+                       for lo in range(0, todo.numel(), batch)])
         sig = (f - t * v[j[todo]]) / (s * v[i[todo]])
-        inside = (sig > window) & (sig < 1 - window)
         W[todo] = torch.logit(sig.clamp(window, 1 - window)) / k
-        kappa[todo[~inside]] /= shrink**2
-        todo = todo[~inside]
+        saturated = (sig <= window) | (sig >= 1 - window)
+        small = (torch.logit(sig.clamp(window, 1 - window)).abs() < flat) & (k * step <= max_scale)
+        kappa[todo[saturated]] /= step
+        kappa[todo[small]] *= step
+        todo = todo[saturated | small]
     return _finish(oracle, W.reshape(d, d), v, before, start)
 
 

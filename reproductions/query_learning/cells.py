@@ -213,7 +213,7 @@ def _cell(params: dict, seed: int) -> dict:
     return fn(params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="query_learning.cell", version=2, fn=_cell)
+CELL_FUNCTION = CellFunction(name="query_learning.cell", version=3, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
