@@ -110,23 +110,58 @@ def _power_sums_numpy(shifted, term, layout, order, presorted):
     return lo, centre, half, sums
 
 
-def _power_sums_torch(shifted, term, layout, order, presorted):
+TORCH_BLOCK = 1 << 26  # elements per pass on a torch device: 0.5 GB of float64 temporaries
+
+
+def _torch_blocks(n: int):
+    for lo in range(0, n, TORCH_BLOCK):
+        yield lo, min(n, lo + TORCH_BLOCK)
+
+
+def _power_sums_torch(gaps, weights, offset, layout, order, presorted):
+    """Chunk power sums of a torch row, TORCH_BLOCK elements at a time, so a 10⁹-score row
+    (8 GB) needs ~10 GB, not ~8× that; sums over blocks add up chunk by chunk."""
     import torch
 
-    idx = _chunk_index(shifted, layout, torch).long()
-    lo, centre, half = _chunk_geometry(int(idx.max().item()), layout)
-    c_t = torch.as_tensor(centre, device=shifted.device)
-    h_t = torch.as_tensor(half, device=shifted.device)
-    u = (shifted - c_t[idx]) / h_t[idx]
-    sums = torch.zeros((order + 2, lo.size), dtype=torch.float64, device=shifted.device)
-    lengths = torch.bincount(idx, minlength=lo.size) if presorted else None
-    for k in range(order + 2):
-        if presorted:  # segmented reduction: no atomics piling onto ~100 chunk sums on a GPU
-            sums[k] = torch.segment_reduce(term, "sum", lengths=lengths)
-        else:
-            sums[k].index_add_(0, idx, term)
-        term = term * u
+    dev = gaps.device
+    top = torch.as_tensor(float(gaps.max()) - offset, dtype=torch.float64, device=dev)
+    n_chunks = int(_chunk_index(top, layout, torch).item()) + 1
+    lo, centre, half = _chunk_geometry(n_chunks - 1, layout)
+    c_t = torch.as_tensor(centre, device=dev)
+    h_t = torch.as_tensor(half, device=dev)
+    sums = torch.zeros((order + 2, lo.size), dtype=torch.float64, device=dev)
+    for a, b in _torch_blocks(gaps.numel()):
+        g = gaps[a:b]
+        positive = g > 0
+        shifted = torch.where(positive, g - offset, torch.zeros_like(g))
+        term = positive.to(g.dtype)
+        if weights is not None:
+            term = term * weights[a:b]
+        idx = _chunk_index(shifted, layout, torch).long()
+        u = (shifted - c_t[idx]) / h_t[idx]
+        del shifted, positive
+        lengths = torch.bincount(idx, minlength=lo.size) if presorted else None
+        for k in range(order + 2):
+            if presorted:  # segmented reduction: no atomics piling onto ~100 chunk sums
+                sums[k] += torch.segment_reduce(term, "sum", lengths=lengths)
+            else:
+                sums[k].index_add_(0, idx, term)
+            term = term * u
     return lo, centre, half, sums.T.cpu().numpy()
+
+
+def _torch_positive_min(gaps) -> float:
+    import torch
+
+    return min(float(torch.where(gaps[a:b] > 0, gaps[a:b], torch.inf).min())
+               for a, b in _torch_blocks(gaps.numel()))
+
+
+def _torch_total(gaps, weights) -> float:
+    if weights is None:
+        return float(sum(int((gaps[a:b] > 0).sum()) for a, b in _torch_blocks(gaps.numel())))
+    return float(sum(float(weights[a:b][gaps[a:b] > 0].sum())
+                     for a, b in _torch_blocks(gaps.numel())))
 
 
 def softmax_statistics(
@@ -164,16 +199,22 @@ def softmax_statistics(
     # exactly: Z = n₀ + rest. The rest is taken relative to its own largest term e^{−βΔ₊}
     # (Δ₊ the smallest positive gap), so both rest and H ≈ rest·(1 + βΔ₊) keep full relative
     # precision even where they are 1e-200 — no cancellation against the 1 of the maximum.
-    offset = float(gaps[positive].min())
-    xp = __import__("torch") if is_torch else np
-    shifted = xp.where(positive, gaps - offset, xp.zeros_like(gaps))
-    term = positive.to(gaps.dtype) if is_torch else positive.astype(np.float64)
-    if weights is not None:
-        term = term * (weights if is_torch else np.asarray(weights, dtype=np.float64))
-    total = float(term.sum())
-    layout = _layout(float(shifted.max()), float(betas.max()), total, radius)
-    power_sums = _power_sums_torch if is_torch else _power_sums_numpy
-    lo, centre, half, sums = power_sums(shifted, term, layout, order, presorted)
+    if is_torch:  # block by block: a 10⁹-score row on a GPU has no room for 8 copies
+        del positive
+        offset = _torch_positive_min(gaps)
+        total = _torch_total(gaps, weights)
+        layout = _layout(float(gaps.max()) - offset, float(betas.max()), total, radius)
+        lo, centre, half, sums = _power_sums_torch(gaps, weights, offset, layout, order,
+                                                   presorted)
+    else:
+        offset = float(gaps[positive].min())
+        shifted = np.where(positive, gaps - offset, 0.0)
+        term = positive.astype(np.float64)
+        if weights is not None:
+            term = term * np.asarray(weights, dtype=np.float64)
+        total = float(term.sum())
+        layout = _layout(float(shifted.max()), float(betas.max()), total, radius)
+        lo, centre, half, sums = _power_sums_numpy(shifted, term, layout, order, presorted)
 
     t = betas[:, None] * half[None, :]  # [B, chunks]
     live = betas[:, None] * lo[None, :] <= layout.cutoff

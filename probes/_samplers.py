@@ -50,7 +50,9 @@ def exact_rows(family: str, n: int, rows: int, *, seed: int, device: str = "cpu"
     gen = torch.Generator(device=device).manual_seed(seed)
     for _ in range(rows):
         e = torch.empty(n, dtype=torch.float64, device=device).exponential_(generator=gen)
-        yield g(e)
+        s = g(e)
+        del e  # the generator's frame would hold it while the caller works on the row
+        yield s
 
 
 @dataclass(frozen=True)

@@ -130,6 +130,28 @@ def test_summarize_row_on_torch_matches_numpy(force_chunks):
     _compare(a.stats, b.stats, rtol=1e-12)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
+def test_torch_rows_processed_in_blocks_match_numpy(weighted, force_chunks, monkeypatch):
+    """A 10⁹-score row on a GPU goes through Λ̂ and the power sums 2²⁶ elements at a time;
+    here blocks of 997 elements over 30 000 (weights: a semi-analytic row) on CPU tensors."""
+    from probes import semi_analytic_row
+
+    monkeypatch.setattr(_beta_grid, "TORCH_BLOCK", 997)
+    betas = np.geomspace(0.1, 1e3, 23)
+    if weighted:
+        row = semi_analytic_row("gaussian", 10**8, seed=4, top=1000, bins=2000)
+        gaps, w = row.gaps, row.weights
+        a = summarize_row(torch.from_numpy(gaps), betas, weights=torch.from_numpy(w), skip=8)
+        b = summarize_row(gaps, betas, weights=w, skip=8)
+    else:
+        gaps = theory.gaps_from_scores(exact_scores("gaussian", 30_000, 1, seed=5)[0])
+        a = summarize_row(torch.from_numpy(gaps), betas, skip=8)
+        b = summarize_row(gaps, betas, skip=8)
+    assert a.n == b.n and a.lambda_raw == pytest.approx(b.lambda_raw, rel=1e-15)
+    assert a.lambda_robust == pytest.approx(b.lambda_robust, rel=1e-15)
+    _compare(a.stats, b.stats, rtol=1e-12)
+
+
 @pytest.mark.parametrize("as_torch", [False, True])
 def test_presorted_segmented_sums_match(as_torch, force_chunks):
     s = exact_scores("gaussian", 40_000, 1, seed=9)[0]
