@@ -105,8 +105,9 @@ def _b2(config: Config, t: dict):
         numbers={"per_dtype": b.set_index("dtype").to_dict(orient="index")},
         note=("" if np.isfinite(b.breakdown_measured).all() else
               "some dtype never broke on the logit grid: inconclusive. ")
-        + "The z grid steps by 8%, so z* is known to ±8%. The adaptive probes' error is the "
-          "dtype's own precision (≈ 20% in bfloat16, 8 significant bits).")
+        + f"The z grid steps by 8%, so z* is known to ±8%. The adaptive probes' worst error "
+          f"({float(b.adaptive_max_rel_err.max()):.1e}, "
+          f"{b.loc[b.adaptive_max_rel_err.idxmax(), 'dtype']}) is at the dtype's own precision.")
 
 
 def _b3(config: Config, t: dict):
