@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 SCALE  ?= quick
 ARGS   ?=
-PAPERS := inverse-temperature query-learning
+PAPERS := inverse-temperature query-learning pooled-spectra
 
 .PHONY: install test test-fast reproduce-all report bench gpu-check lint clean
 
@@ -39,6 +39,7 @@ report:
 bench:
 	$(BIN)/python benchmarks/bench_beta_grid.py
 	$(BIN)/python benchmarks/bench_query_batching.py
+	$(BIN)/python benchmarks/bench_spectra.py
 
 gpu-check:
 	PY=$(BIN)/python bash benchmarks/gpu_check.sh

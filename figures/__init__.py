@@ -7,6 +7,11 @@ from ._inverse_temperature import plot_critical_beta as plot_critical_beta
 from ._inverse_temperature import plot_head_scales as plot_head_scales
 from ._inverse_temperature import plot_phase as plot_phase
 from ._inverse_temperature import plot_scale_vs_n as plot_scale_vs_n
+from ._pooled_spectra import plot_alignment as plot_alignment
+from ._pooled_spectra import plot_decay as plot_decay
+from ._pooled_spectra import plot_esd as plot_esd
+from ._pooled_spectra import plot_outlier as plot_outlier
+from ._pooled_spectra import plot_phase_diagram as plot_phase_diagram
 from ._query_learning import plot_noise as plot_noise
 from ._query_learning import plot_phase_transition as plot_phase_transition
 from ._query_learning import plot_precision as plot_precision

@@ -4,6 +4,13 @@ from ._beta_grid import SoftmaxStatistics as SoftmaxStatistics
 from ._beta_grid import softmax_statistics as softmax_statistics
 from ._beta_grid import softmax_statistics_direct as softmax_statistics_direct
 from ._gpt import RandomGPT as RandomGPT
+from ._pooled import TokenTable as TokenTable
+from ._pooled import attention_pool as attention_pool
+from ._pooled import make_table as make_table
+from ._pooled import pool as pool
+from ._pooled import pooled_covariance as pooled_covariance
+from ._pooled import sample_tokens as sample_tokens
+from ._pooled import table_population as table_population
 from ._query_learners import HeadEstimate as HeadEstimate
 from ._query_learners import LowRankEstimate as LowRankEstimate
 from ._query_learners import consistency_check as consistency_check

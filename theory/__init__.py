@@ -16,6 +16,16 @@ from ._gaps import accumulation_scale as accumulation_scale
 from ._gaps import gap_counting_function as gap_counting_function
 from ._gaps import gaps_from_scores as gaps_from_scores
 from ._neural_tangents import import_neural_tangents as import_neural_tangents
+from ._pooled import PooledPrediction as PooledPrediction
+from ._pooled import class_correlation_R as class_correlation_R
+from ._pooled import diagonal_R as diagonal_R
+from ._pooled import harmonic_weights as harmonic_weights
+from ._pooled import mean_weights as mean_weights
+from ._pooled import optimal_weights as optimal_weights
+from ._pooled import pooled_alpha_kappa as pooled_alpha_kappa
+from ._pooled import pooled_prediction as pooled_prediction
+from ._pooled import pooled_thresholds as pooled_thresholds
+from ._pooled import rho_profile as rho_profile
 from ._query import SIGMOID_SLOPE_HALF as SIGMOID_SLOPE_HALF
 from ._query import breakdown_logit as breakdown_logit
 from ._query import canonical_multi_head_count as canonical_multi_head_count

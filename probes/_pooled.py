@@ -1,0 +1,98 @@
+"""Pooled sequence representations of the pooled-spectra paper (Seddik, arXiv 2605.06826;
+reference model of ``shared/papers/pooled-spectra.md``): a fixed two-class Gaussian-mixture
+token table, sequences whose positions' classes are correlated through R, and pooling with
+fixed weights or with a real parameter-free causal self-attention layer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TokenTable", "make_table", "sample_tokens", "pool", "attention_pool",
+           "pooled_covariance", "table_population"]
+
+
+@dataclass(frozen=True)
+class TokenTable:
+    E: np.ndarray  # [V, d] embeddings e_v = y_v μ + z_v
+    y: np.ndarray  # [V] classes ±1, balanced
+    mu: np.ndarray  # [d], ‖μ‖² = θ
+
+
+def make_table(V: int, d: int, theta: float, *, seed: int) -> TokenTable:
+    """V tokens in d dims, half of each class, μ = √θ times a random unit vector."""
+    if V < 2 or d < 1 or theta < 0:
+        raise ValueError(f"need V ≥ 2, d ≥ 1, θ ≥ 0; got V={V}, d={d}, θ={theta}")
+    rng = np.random.default_rng(seed)
+    y = np.where(np.arange(V) < V // 2, 1.0, -1.0)
+    rng.shuffle(y)
+    direction = rng.standard_normal(d)
+    mu = np.sqrt(theta) * direction / np.linalg.norm(direction)
+    E = y[:, None] * mu[None, :] + rng.standard_normal((V, d))
+    return TokenTable(E, y, mu)
+
+
+def sample_tokens(table: TokenTable, N: int, rho, *, seed: int) -> np.ndarray:
+    """[N, T] token ids: a sequence label ℓ = ±1, position t of class ℓ with probability
+    (1 + ρ_t)/2 (so E[y_s y_t] = ρ_s ρ_t, s ≠ t: R = ρρᵀ + diag(1 − ρ²)), the token uniform
+    within its class."""
+    rho = np.asarray(rho, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    label = np.where(rng.random(N) < 0.5, 1.0, -1.0)
+    agree = rng.random((N, rho.size)) < (1 + rho[None, :]) / 2
+    cls = np.where(agree, label[:, None], -label[:, None])
+    plus, minus = np.flatnonzero(table.y > 0), np.flatnonzero(table.y < 0)
+    pick_p = plus[rng.integers(0, plus.size, cls.shape)]
+    pick_m = minus[rng.integers(0, minus.size, cls.shape)]
+    return np.where(cls > 0, pick_p, pick_m)
+
+
+def pool(table: TokenTable, tokens: np.ndarray, w) -> np.ndarray:
+    """x_i = Σ_t w_t e_{v(i, t)}: [N, d]."""
+    w = np.asarray(w, dtype=np.float64)
+    X = np.zeros((tokens.shape[0], table.E.shape[1]))
+    for t in range(tokens.shape[1]):
+        X += w[t] * table.E[tokens[:, t]]
+    return X
+
+
+def attention_pool(table: TokenTable, tokens: np.ndarray, tau: float, *, block: int = 512):
+    """Parameter-free causal self-attention, then mean over positions:
+
+        a_ts = softmax_{s ≤ t}(τ ⟨e_t, e_s⟩ / d),   x = (1/T) Σ_t Σ_{s≤t} a_ts e_s,
+
+    (log-sum-exp softmax). Returns (X: [N, d], effective weights w_eff: [N, T] with
+    w_eff,s = (1/T) Σ_{t ≥ s} a_ts) — as d → ∞ these approach the harmonic w_s(τ)."""
+    N, T = tokens.shape
+    d = table.E.shape[1]
+    mask = np.tril(np.ones((T, T), dtype=bool))
+    X = np.empty((N, d))
+    w_eff = np.empty((N, T))
+    for lo in range(0, N, block):
+        H = table.E[tokens[lo:lo + block]]  # [b, T, d]
+        scores = tau * np.einsum("btd,bsd->bts", H, H) / d
+        scores = np.where(mask, scores, -np.inf)
+        scores -= scores.max(axis=-1, keepdims=True)
+        A = np.exp(scores)
+        A /= A.sum(axis=-1, keepdims=True)
+        w = A.sum(axis=1) / T  # [b, T]: Σ_t a_ts / T
+        w_eff[lo:lo + block] = w
+        X[lo:lo + block] = np.einsum("bs,bsd->bd", w, H)
+    return X, w_eff
+
+
+def pooled_covariance(X: np.ndarray, *, centred: bool = True) -> np.ndarray:
+    """C = (X − x̄)ᵀ(X − x̄)/N (or XᵀX/N uncentred), float64."""
+    Xc = X - X.mean(axis=0) if centred else X
+    return Xc.T @ Xc / X.shape[0]
+
+
+def table_population(table: TokenTable):
+    """(W, m): the within-class scatter (1/V) Σ_v (e_v − m_{y_v})(…)ᵀ and m = (m₊ − m₋)/2, so
+    that Cov(x | E) = κ W + α m mᵀ exactly."""
+    E, y = table.E, table.y
+    m_plus, m_minus = E[y > 0].mean(axis=0), E[y < 0].mean(axis=0)
+    centred = E - np.where(y[:, None] > 0, m_plus, m_minus)
+    return centred.T @ centred / E.shape[0], (m_plus - m_minus) / 2

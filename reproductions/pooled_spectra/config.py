@@ -1,0 +1,58 @@
+"""Configuration of the pooled-spectra reproduction: one frozen dataclass, three presets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+__all__ = ["Config", "make_config"]
+
+
+@dataclass(frozen=True)
+class Config:
+    scale: str
+    device: str = "cpu"
+    seed: int = 0
+    # positions: the class-correlation family R = ρρᵀ + diag(1 − ρ²), ρ linear 0.3 → 0.1
+    rho_start: float = 0.3
+    rho_end: float = 0.1
+    # --- T-A1 bulk law: θ = 0, every (d, δ, γ, T, weights)
+    bulk_d: tuple = (250, 500)
+    bulk_ratios: tuple = ((0.5, 0.25), (0.25, 0.5), (2.0, 0.25))  # (δ = d/V, γ = d/N)
+    bulk_T: tuple = (2, 8)
+    bulk_weights: tuple = ("mean", "harmonic", "random")
+    bulk_seeds: int = 2
+    # --- T-A2/T-A3/T-A6 spike: θ sweep at δ = ½, γ = ¼, T = 8
+    spike_d: tuple = (200, 400)
+    spike_delta: float = 0.5
+    spike_gamma: float = 0.25
+    spike_T: int = 8
+    spike_theta: tuple = tuple(round(0.3333333333 * k, 6) for k in range(13))  # 0 … 4
+    spike_weights: tuple = ("mean", "harmonic", "optimal")
+    spike_seeds: int = 6
+    # --- T-A5 real causal self-attention
+    attention_d: int = 400
+    attention_tau: tuple = (0.5, 1.0, 2.0)
+    attention_theta: float = 2.0
+    attention_seeds: int = 6
+    # --- T-A4 design
+    design_T: int = 16
+    design_random_w: int = 10_000
+
+
+def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
+    quick = Config(scale="quick", device=device, seed=seed)
+    if scale == "quick":
+        return quick
+    if scale == "smoke":
+        return replace(quick, scale="smoke", bulk_d=(120, 240), bulk_ratios=((0.5, 0.25),),
+                       bulk_T=(4,), bulk_weights=("mean", "harmonic"), bulk_seeds=1,
+                       spike_d=(100, 200), spike_theta=(0.0, 1.0, 2.0, 4.0),
+                       spike_weights=("mean", "optimal"), spike_seeds=1, attention_d=200,
+                       attention_tau=(1.0,), attention_seeds=1, design_random_w=1000)
+    if scale == "full":
+        big = (8192,) if device == "cuda" else ()
+        return replace(quick, scale="full", bulk_d=(250, 500, 1000, 2000) + big,
+                       bulk_seeds=5, spike_d=(400, 1000) + big,
+                       spike_theta=tuple(round(k / 6, 6) for k in range(25)), spike_seeds=10,
+                       attention_d=1000, attention_seeds=5)
+    raise ValueError(f"unknown scale {scale!r}")

@@ -1,0 +1,138 @@
+"""Cell payloads → tidy tables, and the theory tables the claims compare them with."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import spectra
+import theory
+
+from .config import Config
+
+__all__ = ["build_tables", "design_table"]
+
+
+def _rows(cells, payloads, kind):
+    return [(c.params, out) for c, out in zip(cells, payloads, strict=True)
+            if c.params["kind"] == kind]
+
+
+def _bulk(items):
+    rows = []
+    for p, o in items:
+        m = spectra.product_mp_moments(3, p["delta"], p["gamma"])
+        rows.append({"d": p["d"], "delta": p["delta"], "gamma": p["gamma"], "T": p["T"],
+                     "weights": p["weights"], "replicate": p["replicate"],
+                     "alpha_over_kappa": o["alpha"] / o["kappa"], "ks": o["ks"],
+                     "ks_mp_control": o["ks_mp"], "w1": o["w1"],
+                     **{f"m{k + 1}": o["moments"][k] for k in range(3)},
+                     **{f"m{k + 1}_theory": m[k] for k in range(3)},
+                     "lambda_max": o["lambda_max"],
+                     "edge": spectra.product_mp_edges(p["delta"], p["gamma"])[1]})
+    return pd.DataFrame(rows)
+
+
+def _spike(items):
+    rows = []
+    for p, o in items:
+        pred = theory.pooled_prediction(p["theta"], alpha=o["alpha"], kappa=o["kappa"],
+                                        delta=p["delta"], gamma=p["gamma"])
+        c1, c2 = theory.pooled_thresholds(alpha=o["alpha"], kappa=o["kappa"],
+                                          delta=p["delta"], gamma=p["gamma"])
+        rows.append({"d": p["d"], "weights": p["weights"], "theta": p["theta"],
+                     "replicate": p["replicate"], "alpha_over_kappa": o["alpha"] / o["kappa"],
+                     "kappa": o["kappa"], "theta_c1": c1, "theta_c2": c2,
+                     "edge": pred.bulk_edge / o["kappa"],
+                     "pop_edge": (1 + np.sqrt(p["delta"])) ** 2,
+                     "lambda": o["centred"]["lambda"] / o["kappa"],
+                     "lambda_2": o["centred"]["lambda_2"] / o["kappa"],
+                     "align_m": o["centred"]["align_m"], "align_mu": o["centred"]["align_mu"],
+                     "uncentred_lambda": o["uncentred"]["lambda"] / o["kappa"],
+                     "uncentred_lambda_2": o["uncentred"]["lambda_2"] / o["kappa"],
+                     "uncentred_align_m": o["uncentred"]["align_m"],
+                     "pop_lambda": o["population"]["lambda"],
+                     "pop_align_m": o["population"]["align_m"],
+                     "pred_lambda": (pred.outlier / o["kappa"]) if pred.outlier else np.nan,
+                     "pred_align_m": pred.align_m, "pred_align_mu": pred.align_mu,
+                     "pred_pop_lambda": pred.population if pred.population else np.nan,
+                     "pred_a1": pred.a1})
+    return pd.DataFrame(rows)
+
+
+def _attention(items):
+    rows = []
+    for p, o in items:
+        pred = theory.pooled_prediction(p["theta"], alpha=o["alpha"], kappa=o["kappa"],
+                                        delta=p["delta"], gamma=p["gamma"])
+        rows.append({"d": p["d"], "tau": p["tau"], "replicate": p["replicate"],
+                     "mean_abs_w": o["mean_abs_w"], "bound": 5 * p["tau"] / np.sqrt(p["d"]),
+                     "lambda": o["lambda"], "pred_lambda": pred.outlier,
+                     "align_m": o["align_m"], "pred_align_m": pred.align_m,
+                     "align_mu": o["align_mu"], "pred_align_mu": pred.align_mu})
+    return pd.DataFrame(rows)
+
+
+def design_table(T: int = 16, *, random_w: int = 10_000, seed: int = 0) -> pd.DataFrame:
+    """α/κ of mean, harmonic (τ = 0) and optimal weights, and the largest α/κ over random
+    weight vectors, for both R families and several ρ profiles (theory only)."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for family, make in (("class-correlation", theory.class_correlation_R),
+                         ("diagonal", theory.diagonal_R)):
+        for profile, (start, end) in (("linear", (0.9, 0.3)), ("linear", (0.3, 0.1)),
+                                      ("exponential", (0.9, 0.1)), ("constant", (0.6, 0.6)),
+                                      ("increasing", (0.9, 0.3))):
+            R = make(theory.rho_profile(T, profile, start=start, end=end))
+            ratio = {}
+            for name, w in (("mean", theory.mean_weights(T)),
+                            ("harmonic", theory.harmonic_weights(T, 0.0)),
+                            ("optimal", theory.optimal_weights(R))):
+                a, k = theory.pooled_alpha_kappa(w, R)
+                ratio[name] = a / k
+            W = rng.standard_normal((random_w, T))
+            rq = np.einsum("ns,st,nt->n", W, R, W) / np.einsum("ns,ns->n", W, W)
+            lam = float(np.linalg.eigvalsh(R)[-1])
+            rows.append({"family": family, "profile": profile, "rho_start": start,
+                         "rho_end": end, "decreasing": profile in ("linear", "exponential"),
+                         **{f"{k}_alpha_over_kappa": v for k, v in ratio.items()},
+                         "random_max": float(rq.max()), "lambda_max_R": lam,
+                         "random_violations": int((rq > lam * (1 + 1e-12)).sum())})
+    return pd.DataFrame(rows)
+
+
+def _decay_curve(T: int = 16) -> pd.DataFrame:
+    """α/κ vs the decay end/start of a linear ρ profile from 0.9 (figure)."""
+    rows = []
+    for family, make in (("class-correlation", theory.class_correlation_R),
+                         ("diagonal", theory.diagonal_R)):
+        for ratio in np.linspace(0.05, 1.0, 39):
+            R = make(theory.rho_profile(T, "linear", start=0.9, end=0.9 * ratio))
+            for name, w in (("mean", theory.mean_weights(T)),
+                            ("harmonic", theory.harmonic_weights(T, 0.0)),
+                            ("optimal", theory.optimal_weights(R))):
+                a, k = theory.pooled_alpha_kappa(w, R)
+                rows.append((family, ratio, name, a / k))
+    return pd.DataFrame(rows, columns=["family", "end_over_start", "weights",
+                                       "alpha_over_kappa"])
+
+
+def build_tables(config: Config, cells, payloads) -> dict:
+    bulk_items = _rows(cells, payloads, "bulk")
+    hist = []
+    if bulk_items:  # the histogram of the largest d, T = max, mean weights, first replicate
+        dmax = max(p["d"] for p, _ in bulk_items)
+        for p, o in bulk_items:
+            if p["d"] == dmax and p["replicate"] == 0 and p["weights"] == bulk_items[0][0][
+                    "weights"] and p["T"] == max(q["T"] for q, _ in bulk_items):
+                hist += [(p["delta"], p["gamma"], p["d"], lo, hi, c) for lo, hi, c in
+                         zip(o["edges"][:-1], o["edges"][1:], o["hist"], strict=True)]
+    return {
+        "bulk": _bulk(bulk_items),
+        "esd": pd.DataFrame(hist, columns=["delta", "gamma", "d", "lo", "hi", "count"]),
+        "spike": _spike(_rows(cells, payloads, "spike")),
+        "attention": _attention(_rows(cells, payloads, "attention")),
+        "design": design_table(config.design_T, random_w=config.design_random_w,
+                               seed=config.seed),
+        "decay": _decay_curve(config.design_T),
+    }
