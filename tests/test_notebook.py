@@ -50,3 +50,23 @@ def test_query_learning_notebook_executes_at_quick_scale(monkeypatch, tmp_path):
     images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
                  for o in c.get("outputs", []))
     assert images >= 4
+
+
+@pytest.mark.slow
+def test_pooled_spectra_notebook_executes_at_quick_scale(monkeypatch, tmp_path):
+    notebook = NOTEBOOK.parent / "pooled-spectra.ipynb"
+    quick = run_paper("pooled-spectra", scale="quick", device="cpu", out=tmp_path,
+                      progress=False)
+    monkeypatch.setenv("ATTNLAB_SCALE", "quick")
+    monkeypatch.setenv("ATTNLAB_OUT", str(tmp_path))
+    monkeypatch.setenv("PYTHONPATH", str(notebook.parents[1]))
+    nb = nbformat.read(notebook, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    printed = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                      for o in c.get("outputs", []))
+    assert f"0 cells computed, {quick.stats.total} read back" in printed
+    assert "KS to MP_δ ⊠ MP_γ" in printed
+    images = sum("image/png" in o.get("data", {}) for c in nb.cells if c.cell_type == "code"
+                 for o in c.get("outputs", []))
+    assert images >= 5

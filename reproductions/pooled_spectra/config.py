@@ -28,12 +28,12 @@ class Config:
     spike_T: int = 8
     spike_theta: tuple = tuple(round(0.3333333333 * k, 6) for k in range(13))  # 0 … 4
     spike_weights: tuple = ("mean", "harmonic", "optimal")
-    spike_seeds: int = 6
+    spike_seeds: int = 10  # spec T-A2: ≥ 10–20 seeds
     # --- T-A5 real causal self-attention
     attention_d: int = 400
     attention_tau: tuple = (0.5, 1.0, 2.0)
     attention_theta: float = 2.0
-    attention_seeds: int = 6
+    attention_seeds: int = 10
     # --- T-A4 design
     design_T: int = 16
     design_random_w: int = 10_000
