@@ -45,6 +45,8 @@ def plot_outlier(spike, delta: float, gamma: float):
     bulk edge, for each weights."""
     with style():
         fig, ax = plt.subplots(figsize=(3.4, 2.5))
+        if "family" in spike:
+            spike = spike[spike.family == "class-correlation"]
         s = spike[spike.d == spike.d.max()]
         for w, g in s.groupby("weights"):
             m = g.groupby("theta")["lambda"].agg(["mean", "sem"])
@@ -66,6 +68,8 @@ def plot_alignment(spike, delta: float, gamma: float):
     """|⟨û, m̂⟩|² and |⟨û, μ̂⟩|² vs θ with θ_c1 (dotted) and θ_c2 (dashed), mean weights, each d."""
     with style():
         fig, axes = plt.subplots(1, 2, figsize=(6.75, 2.3), sharey=True)
+        if "family" in spike:
+            spike = spike[spike.family == "class-correlation"]
         w = "mean" if "mean" in set(spike.weights) else spike.weights.iloc[0]
         s = spike[spike.weights == w]
         ak = float(s.alpha_over_kappa.iloc[0])

@@ -17,16 +17,22 @@ __all__ = ["TokenTable", "make_table", "sample_tokens", "pool", "attention_pool"
 @dataclass(frozen=True)
 class TokenTable:
     E: np.ndarray  # [V, d] embeddings e_v = y_v μ + z_v
-    y: np.ndarray  # [V] classes ±1, balanced
+    y: np.ndarray  # [V] classes ±1 (balanced), and 0 for neutral tokens if any
     mu: np.ndarray  # [d], ‖μ‖² = θ
 
 
-def make_table(V: int, d: int, theta: float, *, seed: int) -> TokenTable:
-    """V tokens in d dims, half of each class, μ = √θ times a random unit vector."""
-    if V < 2 or d < 1 or theta < 0:
-        raise ValueError(f"need V ≥ 2, d ≥ 1, θ ≥ 0; got V={V}, d={d}, θ={theta}")
+def make_table(V: int, d: int, theta: float, *, seed: int, neutral: float = 0.0
+               ) -> TokenTable:
+    """V tokens in d dims, μ = √θ times a random unit vector; a fraction ``neutral`` of the
+    tokens carries no class (y = 0, e = z: what the diagonal-R sequences draw from), the rest
+    half of each class."""
+    if V < 2 or d < 1 or theta < 0 or not 0 <= neutral < 1:
+        raise ValueError(f"need V ≥ 2, d ≥ 1, θ ≥ 0, 0 ≤ neutral < 1; got V={V}, d={d}, "
+                         f"θ={theta}, neutral={neutral}")
     rng = np.random.default_rng(seed)
-    y = np.where(np.arange(V) < V // 2, 1.0, -1.0)
+    n_class = V - int(round(neutral * V))
+    y = np.where(np.arange(V) < n_class // 2, 1.0, -1.0)
+    y[n_class:] = 0.0
     rng.shuffle(y)
     direction = rng.standard_normal(d)
     mu = np.sqrt(theta) * direction / np.linalg.norm(direction)
@@ -34,19 +40,35 @@ def make_table(V: int, d: int, theta: float, *, seed: int) -> TokenTable:
     return TokenTable(E, y, mu)
 
 
-def sample_tokens(table: TokenTable, N: int, rho, *, seed: int) -> np.ndarray:
-    """[N, T] token ids: a sequence label ℓ = ±1, position t of class ℓ with probability
-    (1 + ρ_t)/2 (so E[y_s y_t] = ρ_s ρ_t, s ≠ t: R = ρρᵀ + diag(1 − ρ²)), the token uniform
-    within its class."""
+def sample_tokens(table: TokenTable, N: int, rho, *, seed: int,
+                  family: str = "class-correlation") -> np.ndarray:
+    """[N, T] token ids, the token uniform within its class.
+
+    ``class-correlation``: a sequence label ℓ = ±1, position t of class ℓ with probability
+    (1 + ρ_t)/2, so E[y_s y_t] = ρ_s ρ_t (s ≠ t): R = ρρᵀ + diag(1 − ρ²).
+    ``diagonal``: position t draws a class token (of an independent random sign) with
+    probability ρ_t and a neutral token (y = 0) otherwise, so E[y_s y_t] = 0 (s ≠ t) and
+    E[y_t²] = ρ_t: R = diag(ρ). Needs a table with neutral tokens."""
     rho = np.asarray(rho, dtype=np.float64)
     rng = np.random.default_rng(seed)
-    label = np.where(rng.random(N) < 0.5, 1.0, -1.0)
-    agree = rng.random((N, rho.size)) < (1 + rho[None, :]) / 2
-    cls = np.where(agree, label[:, None], -label[:, None])
-    plus, minus = np.flatnonzero(table.y > 0), np.flatnonzero(table.y < 0)
-    pick_p = plus[rng.integers(0, plus.size, cls.shape)]
-    pick_m = minus[rng.integers(0, minus.size, cls.shape)]
-    return np.where(cls > 0, pick_p, pick_m)
+    shape = (N, rho.size)
+    if family == "class-correlation":
+        label = np.where(rng.random(N) < 0.5, 1.0, -1.0)
+        agree = rng.random(shape) < (1 + rho[None, :]) / 2
+        cls = np.where(agree, label[:, None], -label[:, None])
+    elif family == "diagonal":
+        sign = np.where(rng.random(shape) < 0.5, 1.0, -1.0)
+        cls = np.where(rng.random(shape) < rho[None, :], sign, 0.0)
+    else:
+        raise ValueError(f"unknown R family {family!r}; known: class-correlation, diagonal")
+    out = np.empty(shape, dtype=np.int64)
+    for value in (1.0, -1.0, 0.0):
+        members = np.flatnonzero(table.y == value)
+        where = cls == value
+        if where.any() and members.size == 0:
+            raise ValueError("the diagonal family needs a table with neutral tokens")
+        out[where] = members[rng.integers(0, max(members.size, 1), int(where.sum()))]
+    return out
 
 
 def pool(table: TokenTable, tokens: np.ndarray, w) -> np.ndarray:
@@ -91,8 +113,9 @@ def pooled_covariance(X: np.ndarray, *, centred: bool = True) -> np.ndarray:
 
 def table_population(table: TokenTable):
     """(W, m): the within-class scatter (1/V) Σ_v (e_v − m_{y_v})(…)ᵀ and m = (m₊ − m₋)/2, so
-    that Cov(x | E) = κ W + α m mᵀ exactly."""
+    that Cov(x | E) = κ W + α m mᵀ — exactly for the class-correlation family; for the
+    diagonal family up to the O(√(d/V)) fluctuations of the group means around ±m and 0."""
     E, y = table.E, table.y
-    m_plus, m_minus = E[y > 0].mean(axis=0), E[y < 0].mean(axis=0)
-    centred = E - np.where(y[:, None] > 0, m_plus, m_minus)
-    return centred.T @ centred / E.shape[0], (m_plus - m_minus) / 2
+    means = {v: E[y == v].mean(axis=0) for v in (1.0, -1.0, 0.0) if (y == v).any()}
+    centred = E - np.stack([means[v] for v in y])
+    return centred.T @ centred / E.shape[0], (means[1.0] - means[-1.0]) / 2

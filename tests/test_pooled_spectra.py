@@ -93,3 +93,17 @@ def test_reproduction_outputs_and_verdicts(ps_run):
     assert (bulk.ks < bulk.ks_mp_control).all()  # the product law beats plain MP everywhere
     assert claims["T-A5"].numbers["worst_align_err"] < 0.1
     assert claims["T-A1"].verdict != REPRODUCED  # smoke has no d ≥ 500: never a pass
+
+
+def test_diagonal_family_generator_has_diagonal_R():
+    table = probes.make_table(600, 40, 2.0, seed=0, neutral=0.5)
+    assert (table.y == 0).sum() == 300
+    rho = np.array([0.9, 0.5, 0.2])
+    tokens = probes.sample_tokens(table, 40_000, rho, seed=1, family="diagonal")
+    y = table.y[tokens]
+    np.testing.assert_allclose(y.T @ y / len(y), np.diag(rho), atol=0.02)
+    with pytest.raises(ValueError, match="neutral"):
+        probes.sample_tokens(probes.make_table(60, 5, 1.0, seed=0), 10, rho, seed=0,
+                             family="diagonal")
+    with pytest.raises(ValueError, match="unknown R family"):
+        probes.sample_tokens(table, 10, rho, seed=0, family="toeplitz")

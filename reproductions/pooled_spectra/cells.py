@@ -46,10 +46,11 @@ def _setup(p, seed):
     d, delta, gamma, T = p["d"], p["delta"], p["gamma"], p["T"]
     V, N = int(round(d / delta)), int(round(d / gamma))
     rho = theory.rho_profile(T, "linear", start=p["rho"][0], end=p["rho"][1])
-    R = theory.class_correlation_R(rho)
+    family = p.get("family", "class-correlation")
+    R = (theory.diagonal_R if family == "diagonal" else theory.class_correlation_R)(rho)
     w = weights_for(p["weights"], T, R, seed=seed, tau=p.get("tau", 0.0))
-    table = probes.make_table(V, d, p["theta"], seed=seed)
-    tokens = probes.sample_tokens(table, N, rho, seed=seed + 1)
+    table = probes.make_table(V, d, p["theta"], seed=seed, neutral=p.get("neutral", 0.0))
+    tokens = probes.sample_tokens(table, N, rho, seed=seed + 1, family=family)
     return table, tokens, w, R
 
 
@@ -149,6 +150,15 @@ def grid(config: Config) -> list[Cell]:
                          "gamma": config.spike_gamma, "T": config.spike_T, "weights": weights,
                          "theta": theta, "rho": rho, "replicate": s, "device": config.device}
                     cells.append(Cell(p, _seed(config, "spike", d, weights, theta, s)))
+    d = max(config.spike_d)
+    for weights in config.spike_weights:
+        for theta in config.spike_theta:
+            for s in range(config.diagonal_seeds):
+                p = {"kind": "spike", "family": "diagonal", "neutral": config.diagonal_neutral,
+                     "d": d, "delta": config.spike_delta, "gamma": config.spike_gamma,
+                     "T": config.spike_T, "weights": weights, "theta": theta,
+                     "rho": list(config.diagonal_rho), "replicate": s, "device": config.device}
+                cells.append(Cell(p, _seed(config, "spike-diagonal", d, weights, theta, s)))
     for tau in config.attention_tau:
         for s in range(config.attention_seeds):
             p = {"kind": "attention", "d": config.attention_d, "delta": config.spike_delta,

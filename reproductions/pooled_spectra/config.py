@@ -29,6 +29,12 @@ class Config:
     spike_theta: tuple = tuple(round(0.3333333333 * k, 6) for k in range(13))  # 0 … 4
     spike_weights: tuple = ("mean", "harmonic", "optimal")
     spike_seeds: int = 10  # spec T-A2: ≥ 10–20 seeds
+    # the diagonal family R = diag(ρ), ρ linear 0.9 → 0.1 (half the table neutral tokens), at
+    # the largest spike d: its mean / harmonic / optimal α/κ differ enough (0.50 / 0.80 / 0.90)
+    # for the simulation to order them (T-A4)
+    diagonal_rho: tuple = (0.9, 0.1)
+    diagonal_neutral: float = 0.5
+    diagonal_seeds: int = 6
     # --- T-A5 real causal self-attention
     attention_d: int = 400
     attention_tau: tuple = (0.5, 1.0, 2.0)
@@ -47,7 +53,8 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
         return replace(quick, scale="smoke", bulk_d=(120, 240), bulk_ratios=((0.5, 0.25),),
                        bulk_T=(4,), bulk_weights=("mean", "harmonic"), bulk_seeds=1,
                        spike_d=(100, 200), spike_theta=(0.0, 1.0, 2.0, 4.0),
-                       spike_weights=("mean", "optimal"), spike_seeds=1, attention_d=200,
+                       spike_weights=("mean", "optimal"), spike_seeds=1, diagonal_seeds=1,
+                       attention_d=200,
                        attention_tau=(1.0,), attention_seeds=1, design_random_w=1000)
     if scale == "full":
         big = (8192,) if device == "cuda" else ()

@@ -40,7 +40,8 @@ def _spike(items):
                                         delta=p["delta"], gamma=p["gamma"])
         c1, c2 = theory.pooled_thresholds(alpha=o["alpha"], kappa=o["kappa"],
                                           delta=p["delta"], gamma=p["gamma"])
-        rows.append({"d": p["d"], "weights": p["weights"], "theta": p["theta"],
+        rows.append({"family": p.get("family", "class-correlation"), "d": p["d"],
+                     "weights": p["weights"], "theta": p["theta"],
                      "replicate": p["replicate"], "alpha_over_kappa": o["alpha"] / o["kappa"],
                      "kappa": o["kappa"], "theta_c1": c1, "theta_c2": c2,
                      "edge": pred.bulk_edge / o["kappa"],
