@@ -23,7 +23,7 @@ def attnlab(*args, cwd):
     (["run", "inverse-temperature", "--engine", "spark"], "invalid choice: 'spark'"),
     (["run", "inverse-temperature", "--workers", "2"], "need --engine dask"),
     (["run", "inverse-temperature", "--engine", "dask", "--workers", "0"], "must be ≥ 1"),
-    (["run", "pooled-spectra"], "planned but not implemented"),
+    (["run", "energy-field"], "planned but not implemented"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, args, message):
