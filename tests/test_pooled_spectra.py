@@ -107,3 +107,14 @@ def test_diagonal_family_generator_has_diagonal_R():
                              family="diagonal")
     with pytest.raises(ValueError, match="unknown R family"):
         probes.sample_tokens(table, 10, rho, seed=0, family="toeplitz")
+
+
+def test_torch_covariance_path_matches_numpy():
+    """The GPU path (pool and multiply in torch), run here on CPU tensors."""
+    table = probes.make_table(200, 50, 1.0, seed=0)
+    tokens = probes.sample_tokens(table, 300, np.full(4, 0.3), seed=1)
+    w = theory.harmonic_weights(4, 0.5)
+    for centred in (True, False):
+        a = probes.pooled_covariance(probes.pool(table, tokens, w), centred=centred)
+        b = probes.pooled_covariance_torch(table, tokens, w, device="cpu", centred=centred)
+        np.testing.assert_allclose(b.numpy(), a, rtol=1e-12, atol=1e-13)

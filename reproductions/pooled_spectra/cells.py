@@ -31,8 +31,9 @@ def weights_for(kind: str, T: int, R, *, seed: int = 0, tau: float = 0.0) -> np.
     raise ValueError(f"unknown weights {kind!r}")
 
 
-def _eig(C, device: str, top_only: bool = False):
-    """Eigenvalues (ascending) and the top eigenvector of a symmetric C, on ``device``."""
+def _eig(C, device: str):
+    """Eigenvalues (ascending) and the top eigenvector of a symmetric C (numpy, or a torch
+    tensor), on ``device``, float64."""
     if device == "cuda":
         import torch
 
@@ -40,6 +41,13 @@ def _eig(C, device: str, top_only: bool = False):
         return vals.cpu().numpy(), vecs[:, -1].cpu().numpy()
     vals, vecs = np.linalg.eigh(C)
     return vals, vecs[:, -1]
+
+
+def _covariance(table, tokens, w, device: str, *, centred: bool = True):
+    """C of the pooled samples: numpy on the CPU, pooled and multiplied on the GPU."""
+    if device == "cuda":
+        return probes.pooled_covariance_torch(table, tokens, w, centred=centred)
+    return probes.pooled_covariance(probes.pool(table, tokens, w), centred=centred)
 
 
 def _setup(p, seed):
@@ -57,12 +65,12 @@ def _setup(p, seed):
 def _bulk_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
-    C = probes.pooled_covariance(probes.pool(table, tokens, w))
+    C = _covariance(table, tokens, w, p["device"])
     ev, _ = _eig(C, p["device"])
     # C is positive semi-definite of rank ≤ min(V, N): eigenvalues below the numerical-rank
     # tolerance d·ε·λ_max (numpy.linalg.matrix_rank's) are rounding of exact zeros — the atom
     # when V < d or N < d — and are set to 0, so they jump together with the law's atom
-    tol = C.shape[0] * np.finfo(np.float64).eps * float(ev[-1])
+    tol = ev.size * np.finfo(np.float64).eps * float(ev[-1])
     x = np.where(ev > tol, ev, 0.0) / kappa
     delta, gamma = p["delta"], p["gamma"]
     hist, edges = np.histogram(x, bins=60, range=(0, max(float(x.max()) * 1.05, 1e-12)))
@@ -80,7 +88,6 @@ def _bulk_cell(p: dict, seed: int) -> dict:
 def _spike_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
-    X = probes.pool(table, tokens, w)
     W, m = probes.table_population(table)
     out = {"alpha": alpha, "kappa": kappa, "m_norm2": float(m @ m)}
     # the population Σ_E = κW + α m mᵀ, exactly, from the table
@@ -90,7 +97,8 @@ def _spike_cell(p: dict, seed: int) -> dict:
                          "lambda_2": float(pop_vals[-2] / kappa),
                          "align_m": float((pop_vec @ m) ** 2 / (m @ m))}
     for centred in (True, False):
-        vals, u = _eig(probes.pooled_covariance(X, centred=centred), p["device"])
+        vals, u = _eig(_covariance(table, tokens, w, p["device"], centred=centred),
+                       p["device"])
         out["centred" if centred else "uncentred"] = {
             "lambda": float(vals[-1]), "lambda_2": float(vals[-2]),
             "align_m": float((u @ m) ** 2 / (m @ m)),
@@ -132,6 +140,15 @@ def _seed(config: Config, *parts) -> int:
 def grid(config: Config) -> list[Cell]:
     rho = [config.rho_start, config.rho_end]
     cells = []
+    if config.big_d:  # GPU scale first: δ = ½, γ = ¼, T = 8, mean weights
+        base = {"d": config.big_d, "delta": config.spike_delta, "gamma": config.spike_gamma,
+                "T": config.spike_T, "weights": "mean", "rho": rho, "device": config.device}
+        for s in range(config.big_seeds):
+            cells.append(Cell({"kind": "bulk", **base, "theta": 0.0, "replicate": s},
+                              _seed(config, "bulk", config.big_d, s)))
+            for theta in config.big_theta:
+                cells.append(Cell({"kind": "spike", **base, "theta": theta, "replicate": s},
+                                  _seed(config, "spike", config.big_d, theta, s)))
     for d in sorted(config.bulk_d, reverse=True):
         for delta, gamma in config.bulk_ratios:
             for T in config.bulk_T:

@@ -40,6 +40,10 @@ class Config:
     attention_tau: tuple = (0.5, 1.0, 2.0)
     attention_theta: float = 2.0
     attention_seeds: int = 10
+    # --- the GPU scale (full, cuda): one bulk configuration and a coarse θ sweep at big_d
+    big_d: int = 0
+    big_seeds: int = 2
+    big_theta: tuple = (0.0, 1.0, 2.0, 3.0)
     # --- T-A4 design
     design_T: int = 16
     design_random_w: int = 10_000
@@ -57,9 +61,10 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        attention_d=200,
                        attention_tau=(1.0,), attention_seeds=1, design_random_w=1000)
     if scale == "full":
-        big = (8192,) if device == "cuda" else ()
-        return replace(quick, scale="full", bulk_d=(250, 500, 1000, 2000) + big,
-                       bulk_seeds=5, spike_d=(400, 1000) + big,
-                       spike_theta=tuple(round(k / 6, 6) for k in range(25)), spike_seeds=10,
-                       attention_d=1000, attention_seeds=5)
+        full = replace(quick, scale="full", bulk_d=(250, 500, 1000, 2000), bulk_seeds=5,
+                       spike_d=(400, 1000), spike_theta=tuple(round(k / 6, 6) for k in range(25)),
+                       spike_seeds=10, attention_d=1000, attention_seeds=5)
+        if device == "cuda":  # d = 8192 (V = 16 384, N = 32 768): a few cells, on the GPU
+            full = replace(full, big_d=8192)
+        return full
     raise ValueError(f"unknown scale {scale!r}")
