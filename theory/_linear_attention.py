@@ -1,0 +1,98 @@
+"""Closed forms for linearized attention and its NTK (Miñoza, Medina, Ibañez, "Linearized
+Attention Cannot Enter the Kernel Regime at Any Practical Width", arXiv 2603.13085; only the
+abstracts are public — model and formulas as reconstructed in
+``shared/papers/linear-attention-ntk.md``, v1 details marked there). Groundwork for issue 3.
+
+- Linearized attention over the training set X: [n, d] (rows = samples): Z = X Xᵀ X = G X,
+  G = XXᵀ; k stacked layers Z_k = G^k X, so Z_k Z_kᵀ = G^{2k+1} and κ(Z_k Z_kᵀ) = κ_d(G)^{2k+1}
+  (computed from G's eigenvalues, never by eigendecomposing G^{2k+1}).
+- MLP-Attn f(x) = m^{−½} Σ_r a_r relu(w_rᵀ x̃), x̃ = Z_i/‖Z_i‖, a_r = ±1 fixed, w_r ~ N(0, I):
+  its NTK (first layer only) at width m is K_m = G̃ ∘ (S Sᵀ)/m, S = 1[X̃ W > 0], G̃ = X̃X̃ᵀ,
+  and K∞ = G̃ (π − θ)/(2π), θ = 2·atan2(‖u − v‖, ‖u + v‖) for unit u, v (stable when the x̃ are
+  nearly collinear, as they are after cubing G).
+- E‖K_m − K∞‖_F² = (1/m) Σ_ij G̃_ij² p_ij (1 − p_ij), p_ij = (π − θ_ij)/(2π) (each entry is a mean
+  of m Bernoulli(p_ij) indicators times G̃_ij).
+- The paper's width law m = κ_d⁶ · n · ln n.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["linearized_attention", "unit_rows", "stable_angles", "ntk_infinite",
+           "ntk_empirical", "ntk_variance", "kappa_d", "gram_power_condition",
+           "paper_width", "krr_loo_influence"]
+
+
+def linearized_attention(X, layers: int = 1):
+    """Z = G^k X for k = ``layers`` (G = XXᵀ), float64; [n, d]."""
+    X = np.asarray(X, dtype=np.float64)
+    Z = X
+    for _ in range(layers):
+        Z = X @ (X.T @ Z)  # G Z without forming the n × n G
+    return Z
+
+
+def unit_rows(Z):
+    Z = np.asarray(Z, dtype=np.float64)
+    return Z / np.linalg.norm(Z, axis=1, keepdims=True)
+
+
+def stable_angles(U):
+    """θ_ij between unit rows, as 2·atan2(‖u − v‖, ‖u + v‖) (arccos of a rounded cosine loses
+    everything when the rows are nearly parallel)."""
+    U = np.asarray(U, dtype=np.float64)
+    n, d = U.shape
+    theta = np.empty((n, n))
+    step = max(1, 10_000_000 // max(n * d, 1))  # rows per block: ≤ 10⁷ differences at once
+    for lo in range(0, n, step):
+        block = U[lo:lo + step, None, :]
+        minus = np.linalg.norm(block - U[None], axis=-1)  # differences taken directly: no
+        plus = np.linalg.norm(block + U[None], axis=-1)  # cancellation in ‖u‖² + ‖v‖² − 2uᵀv
+        theta[lo:lo + step] = 2 * np.arctan2(minus, plus)
+    return theta
+
+
+def ntk_infinite(U):
+    """K∞ = G̃ (π − θ)/(2π) for unit rows U (the first-layer NTK of a ReLU net)."""
+    return (U @ U.T) * (np.pi - stable_angles(U)) / (2 * np.pi)
+
+
+def ntk_empirical(U, W, *, xp=np):
+    """K_m = G̃ ∘ (S Sᵀ)/m with S = 1[U W > 0]; U: [n, d], W: [d, m] (numpy or torch)."""
+    S = (U @ W > 0)
+    S = S.astype(U.dtype) if xp is np else S.to(U.dtype)
+    return (U @ U.T) * (S @ S.T) / W.shape[1]
+
+
+def ntk_variance(U, m: int) -> float:
+    """E‖K_m − K∞‖_F² = (1/m) Σ G̃² p(1 − p), p = (π − θ)/(2π)."""
+    p = (np.pi - stable_angles(U)) / (2 * np.pi)
+    return float(np.sum((U @ U.T) ** 2 * p * (1 - p)) / m)
+
+
+def kappa_d(X) -> float:
+    """Condition number of G = XXᵀ truncated to rank min(n, d), from the d × d XᵀX."""
+    X = np.asarray(X, dtype=np.float64)
+    ev = np.linalg.eigvalsh(X.T @ X)[::-1][: min(X.shape)]
+    return float(ev[0] / ev[-1])
+
+
+def gram_power_condition(X, power: int) -> float:
+    """log κ(G^power) / log κ_d(G) from G's eigenvalues: exactly ``power``."""
+    k = kappa_d(X)
+    return float(np.log(k**power) / np.log(k)) if k > 1 else float("nan")
+
+
+def paper_width(kappa: float, n: int) -> float:
+    """The paper's width law m = κ_d⁶ · n · ln n."""
+    return float(kappa**6 * n * np.log(n))
+
+
+def krr_loo_influence(K, y, lam: float, K_test):
+    """Exact kernel-ridge leave-one-out influence: with A = K + λI, B = A⁻¹, α = By,
+    f(x) − f₋ᵢ(x) = α_i (k_xᵀ B e_i)/B_ii; returns [n_test, n]."""
+    K, y = np.asarray(K, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    B = np.linalg.inv(K + lam * np.eye(len(K)))
+    alpha = B @ y
+    return np.asarray(K_test, dtype=np.float64) @ B * (alpha / np.diag(B))[None, :]
