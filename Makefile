@@ -40,6 +40,7 @@ bench:
 	$(BIN)/python benchmarks/bench_beta_grid.py
 	$(BIN)/python benchmarks/bench_query_batching.py
 	$(BIN)/python benchmarks/bench_spectra.py
+	$(BIN)/python benchmarks/bench_ntk.py
 
 gpu-check:
 	PY=$(BIN)/python bash benchmarks/gpu_check.sh
