@@ -114,8 +114,8 @@ CHUNK = 8192  # queries per oracle call: 16 MB of float64 queries at d = 128, ca
 
 
 def learn_exact(oracle, *, scale: float = 1.0, chunk: int | None = CHUNK) -> HeadEstimate:
-    """W and v from d + d² queries: one batched call for v, then ⌈d²/chunk⌉ batched calls
-    for W (whole rows of W per call; ``chunk=None``: all d² queries in one call)."""
+    """W and v from d + d² queries: one batched call for v, then batched calls of
+    ⌊chunk/d⌋ whole rows of W each (d·⌊chunk/d⌋ queries; ``chunk=None``: all d² in one call)."""
     start, before = time.perf_counter(), oracle.log.queries
     d, dev = oracle.d, oracle.device
     v = oracle(value_queries(d, scale, device=dev)).to(dev) / scale
