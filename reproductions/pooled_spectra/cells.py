@@ -128,7 +128,7 @@ def _cell(params: dict, seed: int) -> dict:
     return fn(params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=4, fn=_cell)
+CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=5, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
