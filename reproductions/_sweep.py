@@ -26,7 +26,7 @@ from tqdm.auto import tqdm
 
 from ._store import CellStore, canonical_json, cell_key
 
-__all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "ENGINES"]
+__all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "ENGINES"]
 
 ENGINES = ("serial", "dask")
 CELL_THREADS = 1  # per cell, in every engine: determinism (see the module docstring)
@@ -38,6 +38,19 @@ class Cell:
 
     params: dict
     seed: int
+
+
+def cell_seed(run_seed: int, *parts) -> int:
+    """A cell's seed: the run seed mixed with the cell's identity ``parts`` (any repr-able
+    values) through SHA-256 and SeedSequence — never a global RNG, so a cell's draws do not
+    depend on which other cells run or in which order."""
+    import hashlib
+
+    import numpy as np
+
+    digest = hashlib.sha256(repr(parts).encode()).digest()
+    key = [run_seed, int.from_bytes(digest[:8], "little")]
+    return int(np.random.SeedSequence(key).generate_state(1)[0])
 
 
 @dataclass(frozen=True)

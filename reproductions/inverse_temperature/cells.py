@@ -9,14 +9,12 @@ the real pretrained MiniLM.
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
 import theory
 from probes import exact_rows, semi_analytic_row, summarize_row
 
-from .._sweep import Cell, CellFunction
+from .._sweep import Cell, CellFunction, cell_seed
 from .config import SCALE_FAMILIES, Config
 
 __all__ = ["CELL_FUNCTION", "grid", "check_bounds", "ADVERSARIAL_KINDS"]
@@ -170,10 +168,7 @@ CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=2, fn=_cel
 
 
 def _seed(config: Config, *parts) -> int:
-    """A cell's seed: the run seed mixed with the cell's identity (never a global RNG)."""
-    digest = hashlib.sha256(repr(parts).encode()).digest()
-    key = [config.seed, int.from_bytes(digest[:8], "little")]
-    return int(np.random.SeedSequence(key).generate_state(1)[0])
+    return cell_seed(config.seed, *parts)
 
 
 def grid(config: Config) -> list[Cell]:

@@ -4,15 +4,13 @@ Each cell draws its own token table and sequences from its seed and returns plai
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 
 import probes
 import spectra
 import theory
 
-from .._sweep import Cell, CellFunction
+from .._sweep import Cell, CellFunction, cell_seed
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid", "weights_for"]
@@ -132,9 +130,7 @@ CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=5, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
-    digest = hashlib.sha256(repr(parts).encode()).digest()
-    return int(np.random.SeedSequence([config.seed, int.from_bytes(digest[:8], "little")])
-               .generate_state(1)[0])
+    return cell_seed(config.seed, *parts)
 
 
 def grid(config: Config) -> list[Cell]:

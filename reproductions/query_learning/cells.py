@@ -8,15 +8,13 @@ needs. Kinds: ``exact`` (B1), ``precision`` (B2), ``lowrank`` (B3), ``noise`` (B
 
 from __future__ import annotations
 
-import hashlib
-
 import numpy as np
 import torch
 
 import probes
 import theory
 
-from .._sweep import Cell, CellFunction
+from .._sweep import Cell, CellFunction, cell_seed
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid"]
@@ -217,9 +215,7 @@ CELL_FUNCTION = CellFunction(name="query_learning.cell", version=3, fn=_cell)
 
 
 def _seed(config: Config, *parts) -> int:
-    digest = hashlib.sha256(repr(parts).encode()).digest()
-    key = [config.seed, int.from_bytes(digest[:8], "little")]
-    return int(np.random.SeedSequence(key).generate_state(1)[0])
+    return cell_seed(config.seed, *parts)
 
 
 def _noise_params(config: Config):
