@@ -9,7 +9,6 @@ from ._pooled import attention_pool as attention_pool
 from ._pooled import make_table as make_table
 from ._pooled import pool as pool
 from ._pooled import pooled_covariance as pooled_covariance
-from ._pooled import pooled_covariance_torch as pooled_covariance_torch
 from ._pooled import sample_tokens as sample_tokens
 from ._pooled import table_population as table_population
 from ._query_learners import HeadEstimate as HeadEstimate

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["TokenTable", "make_table", "sample_tokens", "pool", "attention_pool",
-           "pooled_covariance", "pooled_covariance_torch", "table_population"]
+           "pooled_covariance", "table_population"]
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,21 @@ def sample_tokens(table: TokenTable, N: int, rho, *, seed: int,
     return out
 
 
-def pool(table: TokenTable, tokens: np.ndarray, w) -> np.ndarray:
-    """x_i = Σ_t w_t e_{v(i, t)}: [N, d]."""
+def pool(table: TokenTable, tokens: np.ndarray, w, *, device: str | None = None):
+    """x_i = Σ_t w_t e_{v(i, t)}: [N, d] float64 — numpy, or with ``device`` a torch tensor
+    pooled there (d = 8192 with N = 32 768 is 2 GB of X: the GPU path of the full scale)."""
     w = np.asarray(w, dtype=np.float64)
-    X = np.zeros((tokens.shape[0], table.E.shape[1]))
+    if device is None:
+        E, idx = table.E, tokens
+        X = np.zeros((tokens.shape[0], table.E.shape[1]))
+    else:
+        import torch
+
+        E = torch.as_tensor(table.E, device=device)
+        idx = torch.as_tensor(tokens, device=device)
+        X = torch.zeros(tokens.shape[0], E.shape[1], dtype=torch.float64, device=device)
     for t in range(tokens.shape[1]):
-        X += w[t] * table.E[tokens[:, t]]
+        X += float(w[t]) * E[idx[:, t]]
     return X
 
 
@@ -105,8 +114,9 @@ def attention_pool(table: TokenTable, tokens: np.ndarray, tau: float, *, block: 
     return X, w_eff
 
 
-def pooled_covariance(X: np.ndarray, *, centred: bool = True) -> np.ndarray:
-    """C = (X − x̄)ᵀ(X − x̄)/N (or XᵀX/N uncentred), float64."""
+def pooled_covariance(X, *, centred: bool = True):
+    """C = (X − x̄)ᵀ(X − x̄)/N (or XᵀX/N uncentred), float64; X numpy or a torch tensor (C is
+    then computed on X's device)."""
     Xc = X - X.mean(axis=0) if centred else X
     return Xc.T @ Xc / X.shape[0]
 
@@ -119,20 +129,3 @@ def table_population(table: TokenTable):
     means = {v: E[y == v].mean(axis=0) for v in (1.0, -1.0, 0.0) if (y == v).any()}
     centred = E - np.stack([means[v] for v in y])
     return centred.T @ centred / E.shape[0], (means[1.0] - means[-1.0]) / 2
-
-
-def pooled_covariance_torch(table: TokenTable, tokens: np.ndarray, w, *, device: str = "cuda",
-                            centred: bool = True):
-    """The same C as ``pooled_covariance(pool(table, tokens, w))``, pooled and multiplied on a
-    torch device in float64 (d = 8192 with N = 32 768 is 2 GB of X and 4·10¹² flops: seconds on
-    a GPU, minutes on a CPU). Returns a float64 torch tensor on ``device``."""
-    import torch
-
-    E = torch.as_tensor(table.E, device=device)
-    idx = torch.as_tensor(tokens, device=device)
-    X = torch.zeros(tokens.shape[0], E.shape[1], dtype=torch.float64, device=device)
-    for t, wt in enumerate(np.asarray(w, dtype=np.float64)):
-        X += float(wt) * E[idx[:, t]]
-    if centred:
-        X -= X.mean(dim=0)
-    return X.T @ X / X.shape[0]

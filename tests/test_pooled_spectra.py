@@ -116,5 +116,6 @@ def test_torch_covariance_path_matches_numpy():
     w = theory.harmonic_weights(4, 0.5)
     for centred in (True, False):
         a = probes.pooled_covariance(probes.pool(table, tokens, w), centred=centred)
-        b = probes.pooled_covariance_torch(table, tokens, w, device="cpu", centred=centred)
+        b = probes.pooled_covariance(probes.pool(table, tokens, w, device="cpu"),
+                                     centred=centred)
         np.testing.assert_allclose(b.numpy(), a, rtol=1e-12, atol=1e-13)

@@ -41,11 +41,10 @@ def _eig(C, device: str):
     return vals, vecs[:, -1]
 
 
-def _covariance(table, tokens, w, device: str, *, centred: bool = True):
-    """C of the pooled samples: numpy on the CPU, pooled and multiplied on the GPU."""
-    if device == "cuda":
-        return probes.pooled_covariance_torch(table, tokens, w, centred=centred)
-    return probes.pooled_covariance(probes.pool(table, tokens, w), centred=centred)
+def _pooled(table, tokens, w, device: str):
+    """The pooled samples X: numpy on the CPU, a torch tensor on the GPU (so C is formed
+    there too)."""
+    return probes.pool(table, tokens, w, device="cuda" if device == "cuda" else None)
 
 
 def _setup(p, seed):
@@ -63,7 +62,7 @@ def _setup(p, seed):
 def _bulk_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
-    C = _covariance(table, tokens, w, p["device"])
+    C = probes.pooled_covariance(_pooled(table, tokens, w, p["device"]))
     ev, _ = _eig(C, p["device"])
     # C is positive semi-definite of rank ≤ min(V, N): eigenvalues below the numerical-rank
     # tolerance d·ε·λ_max (numpy.linalg.matrix_rank's) are rounding of exact zeros — the atom
@@ -86,6 +85,7 @@ def _bulk_cell(p: dict, seed: int) -> dict:
 def _spike_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
+    X = _pooled(table, tokens, w, p["device"])  # pooled once, for both covariances
     W, m = probes.table_population(table)
     out = {"alpha": alpha, "kappa": kappa, "m_norm2": float(m @ m)}
     # the population Σ_E = κW + α m mᵀ, exactly, from the table
@@ -95,8 +95,7 @@ def _spike_cell(p: dict, seed: int) -> dict:
                          "lambda_2": float(pop_vals[-2] / kappa),
                          "align_m": float((pop_vec @ m) ** 2 / (m @ m))}
     for centred in (True, False):
-        vals, u = _eig(_covariance(table, tokens, w, p["device"], centred=centred),
-                       p["device"])
+        vals, u = _eig(probes.pooled_covariance(X, centred=centred), p["device"])
         out["centred" if centred else "uncentred"] = {
             "lambda": float(vals[-1]), "lambda_2": float(vals[-2]),
             "align_m": float((u @ m) ** 2 / (m @ m)),
