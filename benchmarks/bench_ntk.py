@@ -11,21 +11,12 @@ is printed beside it.
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 import torch
+from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 import theory
-
-
-def _best(fn, repeats=3):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def main() -> int:
@@ -50,8 +41,8 @@ def main() -> int:
         return ((Ut @ Ut.T) * (S @ S.T) / m).numpy()
 
     S_fixed = torch.rand(n, m)
-    t_gemm, _ = _best(lambda: S_fixed @ S_fixed.T)
-    t_ours, K = _best(ours)
+    t_gemm, _ = best_of(lambda: S_fixed @ S_fixed.T)
+    t_ours, K = best_of(ours)
     print(f"ours (G̃ ∘ SSᵀ/m):            {t_ours * 1e3:9.1f} ms   "
           f"({t_ours / t_gemm:.2f}× one {n}×{m}×{n} float32 GEMM: {t_gemm * 1e3:.1f} ms)")
     results = {}
@@ -67,7 +58,7 @@ def main() -> int:
         return (J @ J.T).numpy()
 
     torch_func()
-    results["torch.func jacobian contraction"] = _best(torch_func, repeats=2)
+    results["torch.func jacobian contraction"] = best_of(torch_func, repeats=2)
 
     # neural-tangents: empirical_ntk_fn on the same function of W (a_r fixed)
     nt = theory.import_neural_tangents()
@@ -83,7 +74,7 @@ def main() -> int:
         try:
             fn = jax.jit(nt.empirical_ntk_fn(apply_fn, trace_axes=(), implementation=impl))
             fn(jnp.asarray(U32), None, jnp.asarray(W)).block_until_ready()  # compile, warm
-            results[f"neural-tangents {impl.name}"] = _best(
+            results[f"neural-tangents {impl.name}"] = best_of(
                 lambda fn=fn: np.asarray(fn(jnp.asarray(U32), None, jnp.asarray(W))
                                          .block_until_ready()).reshape(n, n), repeats=2)
         except Exception as err:  # STRUCTURED_DERIVATIVES fails under jax 0.5.3

@@ -12,22 +12,12 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
+from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
 import probes
 import spectra
 import theory
-
-
-def _best(fn, repeats=3):
-    best, out = float("inf"), None
-    for _ in range(repeats):
-        t = time.perf_counter()
-        out = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, out
 
 
 def main() -> int:
@@ -51,8 +41,8 @@ def main() -> int:
         X = probes.pool(table, probes.sample_tokens(table, int(d / gamma), rho, seed=1), w)
         return np.linalg.eigvalsh(probes.pooled_covariance(X))
 
-    t_th, (dens, pred) = _best(theory_side)
-    t_mc, ev = _best(mc_side, repeats=1)
+    t_th, (dens, pred) = best_of(theory_side)
+    t_mc, ev = best_of(mc_side, repeats=1)
     ks = spectra.ks_distance(ev[:-1] / kappa, lambda q: spectra.product_mp_cdf(q, delta, gamma))
     print(f"[1] density (1000 points) + outlier prediction: {t_th * 1e3:.1f} ms; Monte Carlo "
           f"d = {d} (pool + eigvalsh): {t_mc:.2f} s; ratio {t_mc / t_th:.0f}×")
@@ -65,9 +55,9 @@ def main() -> int:
     X = rng.standard_normal((N, d))
     X[:, :k] *= np.array([3.0, 2.6, 2.3])  # three outliers above the bulk
     C = probes.pooled_covariance(X)
-    t_dense, (vals, vecs) = _best(lambda: np.linalg.eigh(C), repeats=2)
-    t_lz, (lv, lV) = _best(lambda: spectra.top_eigenpairs(C, k))
-    t_free, (fv, fV) = _best(lambda: spectra.top_eigenpairs(spectra.covariance_operator(X), k))
+    t_dense, (vals, vecs) = best_of(lambda: np.linalg.eigh(C), repeats=2)
+    t_lz, (lv, lV) = best_of(lambda: spectra.top_eigenpairs(C, k))
+    t_free, (fv, fV) = best_of(lambda: spectra.top_eigenpairs(spectra.covariance_operator(X), k))
     top, topV = vals[::-1][:k], vecs[:, ::-1][:, :k]
     err_val = max(float(np.max(np.abs(lv - top) / top)), float(np.max(np.abs(fv - top) / top)))
     err_vec = max(float(np.max(1 - np.abs(np.sum(lV * topV, axis=0)))),
