@@ -163,8 +163,9 @@ def _multihead_cell(p: dict, seed: int) -> dict:
         v1, v2 = torch.cat([v1, extra_v]), torch.cat([v2, extra_v])
         a, b = probes.MultiHeadOracle(W1, v1), probes.MultiHeadOracle(W2, v2)
         distance = float(torch.sqrt(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()))
-        out[kind] = {"distance": distance, "max_output_diff": float((a(X) - b(X)).abs().max()),
-                     "output_scale": float(a(X).abs().max())}
+        fa = a(X)
+        out[kind] = {"distance": distance, "max_output_diff": float((fa - b(X)).abs().max()),
+                     "output_scale": float(fa.abs().max())}
         flagged = probes.consistency_check(a, probes.learn_exact(a), seed=seed)
         out[kind]["consistency_multi"] = flagged
     single = probes.AttentionOracle(torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5,
