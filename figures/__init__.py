@@ -7,6 +7,12 @@ from ._inverse_temperature import plot_critical_beta as plot_critical_beta
 from ._inverse_temperature import plot_head_scales as plot_head_scales
 from ._inverse_temperature import plot_phase as plot_phase
 from ._inverse_temperature import plot_scale_vs_n as plot_scale_vs_n
+from ._linear_attention_ntk import plot_drift as plot_drift
+from ._linear_attention_ntk import plot_function_gap as plot_function_gap
+from ._linear_attention_ntk import plot_kappa_chain as plot_kappa_chain
+from ._linear_attention_ntk import plot_kernel_errors as plot_kernel_errors
+from ._linear_attention_ntk import plot_malleability as plot_malleability
+from ._linear_attention_ntk import plot_width_law as plot_width_law
 from ._pooled_spectra import plot_alignment as plot_alignment
 from ._pooled_spectra import plot_decay as plot_decay
 from ._pooled_spectra import plot_esd as plot_esd

@@ -8,7 +8,6 @@ __all__ = ["get_paper", "paper_slugs", "PLANNED"]
 
 # Specified in shared/papers/ and tracked as issues; not implemented yet.
 PLANNED = {
-    "linear-attention-ntk": "Miñoza, Medina, Ibañez (arXiv 2603.13085)",
     "energy-field": "Lee (arXiv 2605.02907)",
     "lora-forgetting": "Koubbi, Hernandez, Boussard (arXiv 2402.15415)",
     "logic-encoder-decoder": "Ahvonen, Heiman, Kuusisto, Moreno, Selin (arXiv 2605.07705)",
@@ -17,10 +16,12 @@ PLANNED = {
 
 def _papers() -> dict[str, Paper]:
     from .inverse_temperature import PAPER as inverse_temperature
+    from .linear_attention_ntk import PAPER as linear_attention_ntk
     from .pooled_spectra import PAPER as pooled_spectra
     from .query_learning import PAPER as query_learning
 
-    return {p.slug: p for p in (inverse_temperature, query_learning, pooled_spectra)}
+    return {p.slug: p for p in (inverse_temperature, query_learning, pooled_spectra,
+                                 linear_attention_ntk)}
 
 
 def paper_slugs() -> list[str]:

@@ -15,14 +15,17 @@ from ._families import sharp_entropy_fraction as sharp_entropy_fraction
 from ._gaps import accumulation_scale as accumulation_scale
 from ._gaps import gap_counting_function as gap_counting_function
 from ._gaps import gaps_from_scores as gaps_from_scores
+from ._linear_attention import condition_number as condition_number
 from ._linear_attention import gram_power_condition as gram_power_condition
 from ._linear_attention import kappa_d as kappa_d
 from ._linear_attention import krr_loo_influence as krr_loo_influence
 from ._linear_attention import linearized_attention as linearized_attention
 from ._linear_attention import ntk_empirical as ntk_empirical
+from ._linear_attention import ntk_gd_prediction as ntk_gd_prediction
 from ._linear_attention import ntk_infinite as ntk_infinite
 from ._linear_attention import ntk_variance as ntk_variance
 from ._linear_attention import paper_width as paper_width
+from ._linear_attention import qkv_linear_attention_kernels as qkv_linear_attention_kernels
 from ._linear_attention import stable_angles as stable_angles
 from ._linear_attention import unit_rows as unit_rows
 from ._neural_tangents import import_neural_tangents as import_neural_tangents

@@ -13,6 +13,13 @@ abstracts are public — model and formulas as reconstructed in
 - E‖K_m − K∞‖_F² = (1/m) Σ_ij G̃_ij² p_ij (1 − p_ij), p_ij = (π − θ_ij)/(2π) (each entry is a mean
   of m Bernoulli(p_ij) indicators times G̃_ij).
 - The paper's width law m = κ_d⁶ · n · ln n.
+- Trainable-QKV linear attention (the paper's extension) in neural-tangents' convention
+  (``stax.GlobalSelfAttention(linear_scaling=True, attention_mechanism="IDENTITY")``: logits
+  scaled by 1/n_key AND the key and query weights tied, W_Q = W_K — with independent W_Q, W_K
+  and 1/n scaling the logits converge to 0). Over tokens X: [T, d], Σ = XXᵀ/d, the infinite-
+  width logits are A = σ_QK Σ and the output kernels are NNGP = σ_OV² A Σ Aᵀ = σ_QK² σ_OV² Σ³ —
+  again the cube of the Gram matrix — and NTK = 2·NNGP (the value and output weights each give
+  one NNGP; the tied Q/K path vanishes under 1/n scaling).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ import numpy as np
 
 __all__ = ["linearized_attention", "unit_rows", "stable_angles", "ntk_infinite",
            "ntk_empirical", "ntk_variance", "kappa_d", "gram_power_condition",
-           "paper_width", "krr_loo_influence"]
+           "paper_width", "krr_loo_influence", "condition_number", "qkv_linear_attention_kernels",
+           "ntk_gd_prediction"]
 
 
 def linearized_attention(X, layers: int = 1):
@@ -71,11 +79,23 @@ def ntk_variance(U, m: int) -> float:
     return float(np.sum((U @ U.T) ** 2 * p * (1 - p)) / m)
 
 
-def kappa_d(X) -> float:
-    """Condition number of G = XXᵀ truncated to rank min(n, d), from the d × d XᵀX."""
+def kappa_d(X, *, rtol: float | None = None) -> float:
+    """Condition number of G = XXᵀ truncated to rank min(n, d), from the d × d XᵀX (G and XᵀX
+    share their non-zero eigenvalues). ``rtol``: truncate further to the numerical rank —
+    eigenvalues ≤ rtol·λ_max are dropped (real images have pixels that are zero in every
+    sample, which make κ_d infinite otherwise)."""
     X = np.asarray(X, dtype=np.float64)
     ev = np.linalg.eigvalsh(X.T @ X)[::-1][: min(X.shape)]
-    return float(ev[0] / ev[-1])
+    if rtol is not None:
+        ev = ev[ev > rtol * ev[0]]
+    return float(ev[0] / ev[-1]) if ev[-1] > 0 else float("inf")
+
+
+def condition_number(K, *, rank: int | None = None) -> float:
+    """λ_max/λ_min of a symmetric positive semi-definite K over its top ``rank`` eigenvalues."""
+    ev = np.linalg.eigvalsh(np.asarray(K, dtype=np.float64))[::-1]
+    ev = ev[: rank or len(ev)]
+    return float(ev[0] / ev[-1]) if ev[-1] > 0 else float("inf")
 
 
 def gram_power_condition(X, power: int) -> float:
@@ -96,3 +116,31 @@ def krr_loo_influence(K, y, lam: float, K_test):
     B = np.linalg.inv(K + lam * np.eye(len(K)))
     alpha = B @ y
     return np.asarray(K_test, dtype=np.float64) @ B * (alpha / np.diag(B))[None, :]
+
+
+def qkv_linear_attention_kernels(X, *, qk_std: float = 1.0, ov_std: float = 1.0):
+    """Infinite-width NNGP and NTK of one trainable-QKV linear-attention layer over the tokens
+    X: [T, d] in neural-tangents' tied-Q/K, 1/n-scaled convention (module docstring):
+    NNGP = σ_QK² σ_OV² (XXᵀ/d)³, NTK = 2·NNGP. Returns (nngp, ntk), each [T, T]."""
+    X = np.asarray(X, dtype=np.float64)
+    S = X @ X.T / X.shape[1]
+    nngp = (qk_std * ov_std) ** 2 * S @ S @ S
+    return nngp, 2 * nngp
+
+
+def ntk_gd_prediction(K_train, K_test, y, *, lr: float, steps: int):
+    """Function of full-batch GD on ½·mean (f − y)² after ``steps`` steps of size ``lr`` in the
+    kernel regime with kernel K (f₀ = 0): on the training points f_t = (I − (I − ηK/n)^t) y,
+    elsewhere f_t(x) = k_xᵀ K⁻¹ f_t(X) (computed in K's eigenbasis, so K need not be well
+    conditioned). Returns (f_train, f_test)."""
+    K_train = np.asarray(K_train, dtype=np.float64)
+    n = len(K_train)
+    lam, V = np.linalg.eigh(K_train)
+    lam = np.clip(lam, 0.0, None)
+    decay = 1 - (1 - lr * lam / n) ** steps  # [n]
+    coef = V.T @ np.asarray(y, dtype=np.float64)
+    f_train = V @ (decay * coef)
+    # k_xᵀ K⁻¹ V diag(decay) Vᵀ y; directions with λ = 0 carry decay = 0
+    safe = np.where(lam > 0, decay / np.where(lam > 0, lam, 1.0), 0.0)
+    f_test = np.asarray(K_test, dtype=np.float64) @ (V @ (safe * coef))
+    return f_train, f_test

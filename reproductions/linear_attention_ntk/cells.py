@@ -1,0 +1,218 @@
+"""The cell function of the linear-attention-ntk sweep and its grid. Kinds:
+``gram`` (T1, T2, the x̃ side of T4), ``kernel`` (T3, T5, the K∞ side of T4), ``train`` (T6, T7),
+``attack`` (T9), ``bound`` (T10), ``realdata`` (T8). Each cell rebuilds its data from its
+parameters and returns plain JSON."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+
+import probes
+import theory
+
+from .._sweep import Cell, CellFunction, cell_seed
+from .config import Config
+
+__all__ = ["CELL_FUNCTION", "grid", "dataset"]
+
+
+def dataset(spec: dict, n: int):
+    """(X [n, d] unit rows, y [n] ±1) for a dataset spec: the synthetic family or digits."""
+    if spec["source"] == "synthetic":
+        return probes.synthetic_spectrum(n, spec["d"], spec["alpha"], seed=spec["seed"])
+    if spec["source"] == "digits":
+        return probes.digits(n, seed=spec["seed"])
+    raise ValueError(f"unknown dataset source {spec['source']!r}")
+
+
+def _features(X, net: str, X_query=None):
+    if net == "attn":
+        return probes.attention_features(X, X_query)
+    return X if X_query is None else X_query
+
+
+def _gram_cell(p: dict, seed: int) -> dict:
+    import torch
+
+    X, _ = dataset(p["data"], p["n"])
+    n, d = X.shape
+    r = min(n, d)
+    kd = theory.kappa_d(X)
+    dev = p["device"]
+    Xt = torch.as_tensor(X, device=dev)
+    G = Xt @ Xt.T
+    out = {"kappa_d": kd, "n": n, "d": d, "layers": {}}
+    for k in p["layers"]:
+        Z = torch.as_tensor(theory.linearized_attention(X, layers=k), device=dev)
+        P = torch.linalg.matrix_power(G, 2 * k + 1)
+        rel = float(torch.linalg.matrix_norm(Z @ Z.T - P) / torch.linalg.matrix_norm(P))
+        s = np.linalg.svd(theory.linearized_attention(X, layers=k), compute_uv=False)[:r]
+        kz = float((s[0] / s[-1]) ** 2)  # κ(Z_k Z_kᵀ) from Z_k's singular values
+        # eigendecomposing G^{2k+1} itself: its small eigenvalues drown in ε·λ_max rounding
+        # (they come out tiny, or negative — |λ| is used, and the sign reported)
+        naive = torch.linalg.eigvalsh(P).flip(0)[:r].cpu().numpy()
+        naive_k = float(naive[0] / abs(naive[-1])) if naive[-1] != 0 else float("inf")
+        out["layers"][str(k)] = {
+            "rel_error": rel, "kappa_Z": kz,
+            "exponent": float(np.log(kz) / np.log(kd)),
+            "exponent_naive": float(np.log(naive_k) / np.log(kd)) if np.isfinite(naive_k)
+            else None, "naive_negative": bool(naive[-1] < 0),
+            # SVD gives σ_min(Z) to ≈ ε·σ_max: the measured exponent is meaningful to 1e-8 only
+            # while ε·κ(Z) ≪ 1e-8·ln κ(ZZᵀ)
+            "resolvable": bool(np.finfo(np.float64).eps * np.sqrt(kz) < 1e-9 * np.log(kz))}
+    U = probes.attention_features(X)
+    su = np.linalg.svd(U, compute_uv=False)[:r]
+    out["kappa_xtilde"] = float((su[0] / su[-1]) ** 2)
+    return out
+
+
+def _kernel_cell(p: dict, seed: int) -> dict:
+    X, _ = dataset(p["data"], p["n"])
+    U = _features(X, p["net"])
+    res = probes.ntk_errors(U, p["widths"], seed=seed, draws=p["draws"], device=p["device"])
+    return {**res, "kappa_d": theory.kappa_d(X)}
+
+
+def _train_cell(p: dict, seed: int) -> dict:
+    import torch
+
+    X, y = dataset(p["data"], p["n"] + p["n_test"])
+    Xtr, ytr, Xte = X[:p["n"]], y[:p["n"]], X[p["n"]:]
+    U, Ute = _features(Xtr, p["net"]), _features(Xtr, p["net"], Xte)
+    res = probes.train_two_layer(U, ytr, p["m"], dynamics=p["dynamics"], steps=p["steps"],
+                                 seed=seed, U_test=Ute, device=p["device"])
+    dev = p["device"]
+    Ut, Utet = torch.as_tensor(U, device=dev), torch.as_tensor(Ute, device=dev)
+    K = probes.ntk_infinite_torch(Ut).cpu().numpy()
+    Kx = probes.ntk_infinite_torch(Utet, Ut).cpu().numpy()
+    if p["dynamics"] == "adam":  # no exact NTK limit: kernel ridge regression, λ = L2 = 1e-3
+        f_ntk = Kx @ np.linalg.solve(K + 1e-3 * np.eye(len(K)), ytr)
+    else:  # GD (and μP's same function-space step): the exact finite-step kernel prediction
+        f_ntk = theory.ntk_gd_prediction(K, Kx, ytr, lr=res["lr"], steps=p["steps"])[1]
+    return {"drift": res["drift"], "weight_change": res["weight_change"], "loss": res["loss"],
+            "f_gap": float(np.sqrt(np.mean((res["f_test"] - f_ntk) ** 2))),
+            "f_ntk_rms": float(np.sqrt(np.mean(f_ntk**2)))}
+
+
+def _attack_cell(p: dict, seed: int) -> dict:
+    X, y = dataset(p["data"], p["n"] + p["points"])
+    Xtr, ytr = X[:p["n"]], y[:p["n"]]
+    out = {}
+    for net, context in (("relu", "transductive"), ("attn", "transductive"),
+                         ("attn", "frozen")):
+        name = "relu" if net == "relu" else f"attn_{context}"
+        for attack in ("fgsm", "pgd"):
+            rows = [probes.influence_attack(Xtr, ytr, x, net=net, context=context,
+                                            eps=p["eps"], attack=attack, lam=p["ridge"])
+                    for x in X[p["n"]:]]
+            out[f"{name}/{attack}"] = {"flip": [r["flip"] for r in rows],
+                                       "spearman": [r["spearman"] for r in rows]}
+    return out
+
+
+def _bound_cell(p: dict, seed: int) -> dict:
+    X, _ = dataset(p["data"], p["n"])
+    return probes.sensitivity_violations(X, eps=p["eps"], pairs=p["pairs"], seed=seed)
+
+
+_PREPROCESSING = ("pixels", "unit", "centred-unit")
+
+
+def _realdata_cell(p: dict, seed: int) -> dict:
+    if p["source"] == "digits":
+        from sklearn.datasets import load_digits
+
+        raw = load_digits().data / 16.0
+    else:
+        raw = probes.load_images(p["path"])
+    out = {"n": int(raw.shape[0]), "d": int(raw.shape[1])}
+    for how in _PREPROCESSING:
+        X = raw if how == "pixels" else probes.unit(
+            raw - raw.mean(0) if how == "centred-unit" else raw)
+        ev = np.linalg.eigvalsh(X.T @ X)[::-1][: min(X.shape)]
+        keep = ev > 1e-10 * ev[0]  # the numerical rank: zero-variance pixels give λ = 0
+        out[how] = {"kappa_full": float(ev[0] / ev[-1]) if ev[-1] > 0 else None,
+                    "kappa_numerical": float(ev[0] / ev[keep][-1]), "rank": int(keep.sum())}
+    return out
+
+
+def _cell(params: dict, seed: int) -> dict:
+    kind = params["kind"]
+    fn = {"gram": _gram_cell, "kernel": _kernel_cell, "train": _train_cell,
+          "attack": _attack_cell, "bound": _bound_cell, "realdata": _realdata_cell}[kind]
+    return fn(params, seed)
+
+
+CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 2, _cell)
+
+
+def _file_id(path: str) -> str:
+    """Content hash of a user-given data file: a changed file is a new cell."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def datasets(config: Config, *, d: int | None = None) -> list[dict]:
+    """The family members and digits, each with its own fixed data seed."""
+    d = d or config.d
+    out = [{"source": "synthetic", "alpha": a, "d": d,
+            "seed": cell_seed(config.seed, "data", a)} for a in config.family_alpha]
+    out.append({"source": "digits", "seed": cell_seed(config.seed, "digits")})
+    return out
+
+
+def _named(config: Config, name: str) -> dict:
+    if name == "synthetic":
+        a = config.train_alpha
+        return {"source": "synthetic", "alpha": a, "d": config.d,
+                "seed": cell_seed(config.seed, "data", a)}
+    return {"source": "digits", "seed": cell_seed(config.seed, "digits")}
+
+
+def grid(config: Config) -> list[Cell]:
+    dev = config.device
+    cells = []
+    for data in datasets(config):
+        n = config.digits_n if data["source"] == "digits" else config.n
+        cells.append(Cell({"kind": "gram", "data": data, "n": n, "layers": list(config.layers),
+                           "device": dev}, cell_seed(config.seed, "gram", repr(data))))
+        for net in ("attn", "relu"):
+            cells.append(Cell({"kind": "kernel", "data": data, "n": n, "net": net,
+                               "widths": list(config.widths), "draws": config.draws,
+                               "device": dev},
+                              cell_seed(config.seed, "kernel", repr(data), net)))
+    for name in config.train_sets:
+        data = _named(config, name)
+        for net in ("attn", "relu"):
+            for dyn in ("gd", "adam", "mup"):
+                for m in config.train_widths:
+                    for s in range(config.train_seeds):
+                        cells.append(Cell({"kind": "train", "data": data, "n": config.train_n,
+                                           "n_test": config.n_test, "net": net,
+                                           "dynamics": dyn, "m": m, "steps": config.train_steps,
+                                           "replicate": s, "device": dev},
+                                          cell_seed(config.seed, "train", name, s)))
+    for name in config.attack_sets:
+        data = _named(config, name)
+        for s in range(config.attack_seeds):
+            # each replicate attacks different test points: a shifted subset of the data
+            data_s = {**data, "seed": cell_seed(config.seed, "attack", name, s)}
+            cells.append(Cell({"kind": "attack", "data": data_s, "n": config.attack_n,
+                               "points": config.attack_points, "eps": list(config.attack_eps),
+                               "ridge": config.ridge, "replicate": s},
+                              cell_seed(config.seed, "attack", name, s)))
+    for name in ("synthetic", "digits"):
+        cells.append(Cell({"kind": "bound", "data": _named(config, name), "n": config.n,
+                           "eps": list(config.bound_eps), "pairs": config.bound_pairs},
+                          cell_seed(config.seed, "bound", name)))
+    cells.append(Cell({"kind": "realdata", "source": "digits"}, 0))
+    for source, path in (("mnist", config.mnist_path), ("cifar10", config.cifar_path)):
+        if path:
+            cells.append(Cell({"kind": "realdata", "source": source, "path": str(path),
+                               "file": _file_id(path)}, 0))
+    return cells
