@@ -7,6 +7,7 @@ from ._gpt import RandomGPT as RandomGPT
 from ._ntk import DYNAMICS as DYNAMICS
 from ._ntk import attention_features as attention_features
 from ._ntk import digits as digits
+from ._ntk import digits_raw as digits_raw
 from ._ntk import influence_attack as influence_attack
 from ._ntk import labels_pm1 as labels_pm1
 from ._ntk import load_images as load_images

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["synthetic_spectrum", "digits", "load_images", "unit", "attention_features",
-           "labels_pm1", "ntk_errors", "train_two_layer", "DYNAMICS", "influence_attack",
-           "sensitivity_violations", "stable_angles_torch", "ntk_infinite_torch"]
+__all__ = ["synthetic_spectrum", "digits", "digits_raw", "load_images", "unit",
+           "attention_features", "labels_pm1", "ntk_errors", "train_two_layer", "DYNAMICS",
+           "influence_attack", "sensitivity_violations", "stable_angles_torch",
+           "ntk_infinite_torch"]
 
 DYNAMICS = ("gd", "adam", "mup")
 
@@ -51,14 +52,31 @@ def synthetic_spectrum(n: int, d: int, alpha: float, *, seed: int):
     return X, y
 
 
-def digits(n: int | None = None, *, seed: int = 0):
-    """scikit-learn's 8 × 8 digits (1 797 real images, shipped with the package): pixels / 16,
-    rows unit-normalised; label y = +1 for digits 0–4, −1 for 5–9. ``n`` draws a random subset
-    (seeded). Returns (X [n, 64], y [n])."""
-    from sklearn.datasets import load_digits
+def digits_raw():
+    """scikit-learn's 8 × 8 digits (1 797 real images shipped with the package) as
+    (pixels / 16 [1797, 64], digit [1797]). Read from the package's ``digits.csv.gz`` (64
+    pixels then the digit per line, what ``load_digits`` reads); where scikit-learn is not
+    installed, from the file at ``$ATTNLAB_DIGITS_CSV``."""
+    import os
 
-    data = load_digits()
-    X, t = data.data / 16.0, data.target
+    try:
+        from importlib.resources import files
+
+        path = files("sklearn.datasets") / "data" / "digits.csv.gz"
+    except ModuleNotFoundError:
+        path = os.environ.get("ATTNLAB_DIGITS_CSV", "")
+        if not path:
+            raise ValueError("scikit-learn is not installed and ATTNLAB_DIGITS_CSV is not set: "
+                             "no digits data") from None
+    with path.open("rb") if hasattr(path, "open") else open(path, "rb") as f:
+        data = np.loadtxt(gzip.open(f), delimiter=",")
+    return data[:, :-1] / 16.0, data[:, -1].astype(int)
+
+
+def digits(n: int | None = None, *, seed: int = 0):
+    """The digits (``digits_raw``), rows unit-normalised; label y = +1 for digits 0–4, −1 for
+    5–9. ``n`` draws a random subset (seeded). Returns (X [n, 64], y [n])."""
+    X, t = digits_raw()
     if n is not None:
         if not 2 <= n <= len(X):
             raise ValueError(f"digits has {len(X)} images; asked for n={n}")

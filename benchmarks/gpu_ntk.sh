@@ -1,0 +1,20 @@
+#!/bin/bash
+# The linear-attention-ntk reproduction at full scale on one GPU (device machine): writes the
+# card, the run's log and every result (cells, tables, figures, verdict) as a tarball to $OUT.
+# Run from the repository root: OUT=/some/dir bash benchmarks/gpu_ntk.sh
+set -u
+export PYTHONPATH=$PWD
+OUT=${OUT:-/tmp/gpu_ntk_out}
+mkdir -p "$OUT"
+nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
+python3 -c "import torch, sys; print('torch', torch.__version__, 'python', sys.version.split()[0])" \
+  | tee -a "$OUT/device.txt"
+if ! python3 -c "import sklearn" 2>/dev/null; then  # the image may lack scikit-learn
+  export ATTNLAB_DIGITS_CSV=$PWD/results/_device/digits.csv.gz
+fi
+start=$(date +%s)
+timeout "${BUDGET:-480}" python3 -m reproductions.cli run linear-attention-ntk --scale full \
+  --device cuda --out /tmp/gpu_ntk_res --no-progress > "$OUT/full.log" 2>&1
+echo "rc=$? wall=$(( $(date +%s) - start )) s" | tee -a "$OUT/full.log"
+tar czf "$OUT/results.tgz" -C /tmp/gpu_ntk_res . 2>/dev/null
+tail -20 "$OUT/full.log"
