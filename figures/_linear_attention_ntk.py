@@ -12,6 +12,12 @@ __all__ = ["plot_kernel_errors", "plot_width_law", "plot_kappa_chain", "plot_dri
 
 _NET = {"attn": PALETTE[0], "relu": PALETTE[1]}
 _NAME = {"attn": "MLP-Attn", "relu": "2L-ReLU"}
+
+
+def _line(dataset: str) -> str:
+    return "s--" if dataset == "digits" else "o-"
+
+
 _DYN = {"gd": "GD (NTK param.)", "adam": "Adam 1e-3 + L2 1e-3", "mup": "μP (mean field)"}
 
 
@@ -58,6 +64,7 @@ def plot_width_law(width, paper_kappa: dict | None = None):
                   label=f"fit: slope {slope:.2f}")
         ax.loglog(np.exp(xs), np.exp(y.mean() + 6 * (xs - x.mean())), "--", color=PALETTE[1],
                   label="slope 6 (paper)")
+        ax.set_ylim(float(a.m_star.min()) / 1e4, float(a.m_star.max()) * 1e8)
         for name, k in (paper_kappa or {}).items():
             ax.axvline(k, color="0.5", ls=":", lw=0.8)
             ax.text(k, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=6)
@@ -92,10 +99,10 @@ def plot_drift(train):
                                  sharey=True)
         for ax, dyn in zip(axes[0], dyns, strict=True):
             t = train[train.dynamics == dyn]
-            for net, g in t.groupby("net"):
+            for (data, net), g in t.groupby(["dataset", "net"]):
                 s = g.groupby("m").drift.agg(["mean", "sem"])
-                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt="o-", color=_NET[net],
-                            label=_NAME[net])
+                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
+                            label=f"{_NAME[net]}, {data}")
             m = np.array([t.m.min(), t.m.max()], dtype=float)
             ax.plot(m, float(t.drift.max()) * (m / m[0]) ** -0.5, ":", color="0.4",
                     label="slope −½ (lazy)")
@@ -113,10 +120,10 @@ def plot_function_gap(train):
         fig, axes = plt.subplots(1, len(dyns), figsize=(6.75, 2.3), squeeze=False)
         for ax, dyn in zip(axes[0], dyns, strict=True):
             t = train[train.dynamics == dyn]
-            for net, g in t.groupby("net"):
+            for (data, net), g in t.groupby(["dataset", "net"]):
                 s = g.groupby("m").f_gap.agg(["mean", "sem"])
-                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt="o-", color=_NET[net],
-                            label=_NAME[net])
+                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
+                            label=f"{_NAME[net]}, {data}")
             ax.set(xscale="log", yscale="log", xlabel="width m", title=_DYN[dyn],
                    ylabel="RMS(f_m − f_NTK), test")
             ax.legend()

@@ -10,10 +10,11 @@ from pathlib import Path
 from ._outputs import manifest, write_outputs
 from ._paper import SCALES
 from ._registry import get_paper
-from ._store import CellStore
+from ._store import CellStore, cell_key
 from ._sweep import ENGINES, SweepStats, run_sweep
 
-__all__ = ["UsageError", "resolve_device", "run_paper", "RunResult", "load_tables"]
+__all__ = ["UsageError", "resolve_device", "run_paper", "judge_stored", "RunResult",
+           "load_tables"]
 
 
 class UsageError(ValueError):
@@ -80,13 +81,55 @@ def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: 
     store = CellStore(out / slug / "cells")
     payloads, stats = run_sweep(slug, paper.cell_function, cells, store, engine=engine,
                                 workers=workers, scheduler=scheduler, progress=progress)
+    return _finish(paper, config, cells, payloads, stats, out=out, device=device,
+                   device_name=device_name, engine=engine, start=start)
+
+
+def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
+                 out: str | Path = "results", seed: int = 0) -> RunResult:
+    """Rebuild tables, verdicts and figures from stored cells only, computing nothing: e.g. a
+    GPU run's cells (``device="cuda"``) judged again on a laptop after the claims changed.
+    Every cell of the grid must be in the store."""
+    start = time.perf_counter()
+    paper = _validate(slug, scale, "serial", None, None)
+    if device not in ("cpu", "cuda"):
+        raise UsageError(f"unknown device {device!r}; choose from cpu, cuda")
+    try:
+        config = paper.make_config(scale, device=device, seed=seed)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+    out = Path(out)
+    cells = paper.cells(config)
+    store = CellStore(out / slug / "cells")
+    fn = paper.cell_function
+    payloads = [store.load(cell_key(slug, fn.name, fn.version, c.params, c.seed))
+                for c in cells]
+    missing = sum(p is None for p in payloads)
+    if missing:
+        raise UsageError(f"{missing} of {len(cells)} cells of {slug} [{scale}, {device}] are "
+                         f"not in {store.root}; run it first")
+    previous = out / slug / scale / "manifest.json"
+    device_name = device
+    if previous.is_file():
+        import json
+
+        device_name = json.loads(previous.read_text()).get("device_name", device)
+    stats = SweepStats(total=len(cells), reused=len(cells))
+    return _finish(paper, config, cells, payloads, stats, out=out, device=device,
+                   device_name=device_name, engine="stored", start=start)
+
+
+def _finish(paper, config, cells, payloads, stats, *, out: Path, device: str,
+            device_name: str, engine: str, start: float) -> RunResult:
+    """Tables → claims → figures → outputs (staged, then swapped in)."""
+    slug = paper.slug
     tables = paper.tables(config, cells, payloads)
     claims = paper.judge(config, tables)
     figures = paper.figures(config, tables)
     man = manifest(paper=paper, config=config, device=device, device_name=device_name,
                    engine=engine, stats=stats, wall_seconds=time.perf_counter() - start,
                    command=sys.argv)
-    path = write_outputs(out / slug / scale, paper=paper, config=config, tables=tables,
+    path = write_outputs(out / slug / config.scale, paper=paper, config=config, tables=tables,
                          claims=claims, figures=figures, man=man)
     import matplotlib.pyplot as plt
 

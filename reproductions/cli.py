@@ -1,4 +1,4 @@
-"""The ``attnlab`` command: list, run, report. Bad input: one line on stderr, exit code 2."""
+"""The ``attnlab`` command: list, run, judge, report. Bad input: one line on stderr, exit code 2."""
 
 from __future__ import annotations
 
@@ -31,6 +31,14 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", default="results", help="results folder (default: results)")
     run.add_argument("--seed", type=int, default=0)
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    jud = sub.add_parser("judge", help="rebuild tables, verdicts and figures from stored "
+                         "cells only (no computation), e.g. a GPU run's cells on a laptop")
+    jud.add_argument("slug")
+    jud.add_argument("--scale", default="quick", choices=SCALES)
+    jud.add_argument("--device", default="cpu", choices=("cpu", "cuda"),
+                     help="the device the cells were computed on")
+    jud.add_argument("--out", default="results", help="results folder (default: results)")
+    jud.add_argument("--seed", type=int, default=0)
     rep = sub.add_parser("report", help="write <out>/REPORT.md over every run so far")
     rep.add_argument("--out", default="results")
     return p
@@ -62,12 +70,16 @@ def main(argv=None) -> int:
 
             print(write_report(args.out))
         else:
-            from ._run import run_paper
+            from ._run import judge_stored, run_paper
 
-            result = run_paper(args.slug, scale=args.scale, device=args.device,
-                               engine=args.engine, workers=args.workers,
-                               scheduler=args.scheduler, out=args.out, seed=args.seed,
-                               progress=not args.no_progress)
+            if args.command == "judge":
+                result = judge_stored(args.slug, scale=args.scale, device=args.device,
+                                      out=args.out, seed=args.seed)
+            else:
+                result = run_paper(args.slug, scale=args.scale, device=args.device,
+                                   engine=args.engine, workers=args.workers,
+                                   scheduler=args.scheduler, out=args.out, seed=args.seed,
+                                   progress=not args.no_progress)
             s = result.stats
             print(f"{args.slug} [{args.scale}]: {s.computed} cells computed, {s.reused} reused "
                   f"(sweep {s.seconds:.1f} s, whole run {result.manifest['wall_seconds']:.1f} s)")

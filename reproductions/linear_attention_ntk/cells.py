@@ -18,6 +18,9 @@ from .config import Config
 __all__ = ["CELL_FUNCTION", "grid", "dataset"]
 
 
+RTOL = 1e-12  # κ_d over eigenvalues of XᵀX above RTOL·λ_max (the numerical rank)
+
+
 def dataset(spec: dict, n: int):
     """(X [n, d] unit rows, y [n] ±1) for a dataset spec: the synthetic family or digits."""
     if spec["source"] == "synthetic":
@@ -38,12 +41,14 @@ def _gram_cell(p: dict, seed: int) -> dict:
 
     X, _ = dataset(p["data"], p["n"])
     n, d = X.shape
-    r = min(n, d)
-    kd = theory.kappa_d(X)
+    # the numerical rank (≤ min(n, d)): digits has pixels that are zero in every image
+    ev = np.linalg.eigvalsh(X.T @ X)
+    r = int((ev > RTOL * ev[-1]).sum())
+    kd = theory.kappa_d(X, rtol=RTOL)
     dev = p["device"]
     Xt = torch.as_tensor(X, device=dev)
     G = Xt @ Xt.T
-    out = {"kappa_d": kd, "n": n, "d": d, "layers": {}}
+    out = {"kappa_d": kd, "n": n, "d": d, "rank": r, "layers": {}}
     for k in p["layers"]:
         Z = torch.as_tensor(theory.linearized_attention(X, layers=k), device=dev)
         P = torch.linalg.matrix_power(G, 2 * k + 1)
@@ -75,7 +80,7 @@ def _kernel_cell(p: dict, seed: int) -> dict:
     X, _ = dataset(p["data"], p["n"])
     U = _features(X, p["net"])
     res = probes.ntk_errors(U, p["widths"], seed=seed, draws=p["draws"], device=p["device"])
-    return {**res, "kappa_d": theory.kappa_d(X)}
+    return {**res, "kappa_d": theory.kappa_d(X, rtol=RTOL)}
 
 
 _REFERENCE: dict = {}  # f_NTK per (data, net, dynamics kind, steps): the same at every width
@@ -159,7 +164,7 @@ def _cell(params: dict, seed: int) -> dict:
     return fn(params, seed)
 
 
-CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 3, _cell)
+CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 4, _cell)
 
 
 def _file_id(path: str) -> str:
@@ -221,7 +226,8 @@ def grid(config: Config) -> list[Cell]:
                                "ridge": config.ridge, "replicate": s},
                               cell_seed(config.seed, "attack", name, s)))
     for name in ("synthetic", "digits"):
-        cells.append(Cell({"kind": "bound", "data": _named(config, name), "n": config.n,
+        n = min(config.n, config.digits_n) if name == "digits" else config.n
+        cells.append(Cell({"kind": "bound", "data": _named(config, name), "n": n,
                            "eps": list(config.bound_eps), "pairs": config.bound_pairs},
                           cell_seed(config.seed, "bound", name)))
     cells.append(Cell({"kind": "realdata", "source": "digits"}, 0))

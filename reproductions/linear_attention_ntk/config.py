@@ -74,11 +74,11 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        train_steps=1000, train_widths=(16, 64, 256, 1024, 4096, 16384),
                        attack_points=10, attack_seeds=5, bound_pairs=200)
         if device == "cuda":  # n = 10 000 points, widths to 2¹⁷ (S Sᵀ is a GEMM)
-            full = replace(full, n=10_000, d=64, digits_n=1797, draws=2,
+            full = replace(full, n=10_000, d=64, digits_n=1797, draws=6,
                            family_alpha=(0.0, 0.5, 1.0, 2.0),
                            widths=tuple(2**k for k in range(4, 18)), train_n=1024,
                            train_widths=(64, 256, 1024, 4096, 16384), train_steps=1000,
-                           train_seeds=3, n_test=256, attack_n=100, attack_points=5,
+                           train_seeds=5, n_test=256, attack_n=100, attack_points=5,
                            attack_seeds=4)
         return full
     raise ValueError(f"unknown scale {scale!r}")
