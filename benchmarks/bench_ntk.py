@@ -1,9 +1,10 @@
 """Empirical NTK of MLP-Attn at n = 512, d = 64, m = 4096 (linear-attention-ntk issue): ours,
-K_m = G̃ ∘ (S Sᵀ)/m with S = 1[X̃ W > 0] (two GEMMs), against neural-tangents'
+``probes.empirical_ntk`` — K_m = G̃ ∘ (S Sᵀ)/m with S = 1[X̃ W > 0], the sign written in place
+and S Sᵀ from symmetric row blocks (3/4 of a GEMM) — against neural-tangents'
 ``empirical_ntk_fn`` (jitted, warm; every implementation that runs) and torch.func Jacobian
-contraction, on the same inputs and weights, in one process; agreement to 1e-6 relative is
-checked, and the time of one float32 GEMM of the same shape (n × m × n) — the physical floor —
-is printed beside it.
+contraction, on the same inputs and weights, in one process. Agreement to 1e-6 relative
+(Frobenius) is checked, and the time of one float32 GEMM of the same shape (n × m × n) — the
+physical floor of a plain S Sᵀ — is printed beside it.
 
     python benchmarks/bench_ntk.py [--n 512] [--d 64] [--m 4096]
 """
@@ -16,6 +17,7 @@ import numpy as np
 import torch
 from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
+import probes
 import theory
 
 
@@ -36,9 +38,8 @@ def main() -> int:
 
     Ut, Wt = torch.from_numpy(U32), torch.from_numpy(W)
 
-    def ours():
-        S = (Ut @ Wt > 0).to(torch.float32)
-        return ((Ut @ Ut.T) * (S @ S.T) / m).numpy()
+    def ours():  # probes.empirical_ntk: UW, the sign in place, S Sᵀ by symmetric blocks
+        return probes.empirical_ntk(Ut, Wt).numpy()
 
     S_fixed = torch.rand(n, m)
     t_gemm, _ = best_of(lambda: S_fixed @ S_fixed.T)
@@ -82,10 +83,13 @@ def main() -> int:
                   f"{str(err).splitlines()[0][:80]})")
     ok = True
     for name, (t, K_peer) in results.items():
-        rel = float(np.abs(K_peer - K).max() / np.abs(K).max())
-        ok &= rel <= 1e-6 or name.startswith("neural-tangents") and rel <= 1e-5
+        # relative difference ‖K_peer − K‖_F/‖K‖_F (the largest entry's, for information): the
+        # peers contract 262 144 float32 products per entry, ours counts S Sᵀ exactly
+        rel = float(np.linalg.norm(K_peer - K) / np.linalg.norm(K))
+        worst = float(np.abs(K_peer - K).max() / np.abs(K).max())
+        ok &= rel <= 1e-6
         print(f"{name:38s} {t * 1e3:9.1f} ms   ours is {t / t_ours:7.1f}× faster; "
-              f"max rel. difference {rel:.1e}")
+              f"rel. difference {rel:.1e} (largest entry {worst:.1e})")
     fastest = min(t for t, _ in results.values())
     print(f"against the fastest peer: {fastest / t_ours:.1f}× (target ≥ 50×); "
           f"ours / one GEMM: {t_ours / t_gemm:.2f} (target ≤ 2)")

@@ -8,6 +8,7 @@ from ._ntk import DYNAMICS as DYNAMICS
 from ._ntk import attention_features as attention_features
 from ._ntk import digits as digits
 from ._ntk import digits_raw as digits_raw
+from ._ntk import empirical_ntk as empirical_ntk
 from ._ntk import influence_attack as influence_attack
 from ._ntk import labels_pm1 as labels_pm1
 from ._ntk import load_images as load_images
@@ -15,6 +16,7 @@ from ._ntk import ntk_errors as ntk_errors
 from ._ntk import ntk_infinite_torch as ntk_infinite_torch
 from ._ntk import sensitivity_violations as sensitivity_violations
 from ._ntk import stable_angles_torch as stable_angles_torch
+from ._ntk import sym_gram as sym_gram
 from ._ntk import synthetic_spectrum as synthetic_spectrum
 from ._ntk import train_two_layer as train_two_layer
 from ._ntk import unit as unit

@@ -211,3 +211,18 @@ def test_t8_checks_a_user_given_mnist_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ATTNLAB_MNIST", str(tmp_path / "nope"))
     with pytest.raises(ValueError, match="is not a file"):
         make_config("smoke")
+
+
+def test_empirical_ntk_equals_the_plain_formula_and_the_jacobian_contraction():
+    rng = np.random.default_rng(10)
+    U = torch.as_tensor(probes.unit(rng.standard_normal((9, 4))))
+    W = torch.as_tensor(rng.standard_normal((4, 64)))
+    S = (U @ W > 0).double()
+    np.testing.assert_array_equal(probes.sym_gram(S.clone(), blocks=3).numpy(),
+                                  (S @ S.T).numpy())
+    K = probes.empirical_ntk(U, W).numpy()
+    np.testing.assert_allclose(K, theory.ntk_empirical(U.numpy(), W.numpy()), rtol=1e-14)
+    a = torch.as_tensor(rng.choice([-1.0, 1.0], 64))
+    J = torch.func.vmap(torch.func.jacrev(lambda w, x: torch.relu(x @ w) @ a / 8.0),
+                        in_dims=(None, 0))(W, U).reshape(9, -1)
+    np.testing.assert_allclose(K, (J @ J.T).numpy(), rtol=1e-12, atol=1e-14)
