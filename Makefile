@@ -7,9 +7,9 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 SCALE  ?= quick
 ARGS   ?=
-PAPERS := inverse-temperature query-learning pooled-spectra
+PAPERS := inverse-temperature query-learning pooled-spectra linear-attention-ntk
 
-.PHONY: install test test-fast reproduce-all report bench gpu-check lint clean
+.PHONY: install test test-fast reproduce-all report bench gpu-check gpu-ntk lint clean
 
 install:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ bench:
 
 gpu-check:
 	PY=$(BIN)/python bash benchmarks/gpu_check.sh
+
+# linear-attention-ntk at full scale on a CUDA machine (≈ 4 min on one H200)
+gpu-ntk:
+	PY=$(BIN)/python bash benchmarks/gpu_ntk.sh
 
 lint:
 	$(BIN)/ruff check .

@@ -5,15 +5,16 @@
 set -u
 export PYTHONPATH=$PWD
 OUT=${OUT:-/tmp/gpu_ntk_out}
+PY=${PY:-python3}
 mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
-python3 -c "import torch, sys; print('torch', torch.__version__, 'python', sys.version.split()[0])" \
+$PY -c "import torch, sys; print('torch', torch.__version__, 'python', sys.version.split()[0])" \
   | tee -a "$OUT/device.txt"
-if ! python3 -c "import sklearn" 2>/dev/null; then  # the image may lack scikit-learn
+if ! $PY -c "import sklearn" 2>/dev/null; then  # the image may lack scikit-learn
   export ATTNLAB_DIGITS_CSV=$PWD/results/_device/digits.csv.gz
 fi
 start=$(date +%s)
-timeout "${BUDGET:-480}" python3 -m reproductions.cli run linear-attention-ntk --scale full \
+timeout "${BUDGET:-480}" $PY -m reproductions.cli run linear-attention-ntk --scale full \
   --device cuda --out /tmp/gpu_ntk_res --no-progress > "$OUT/full.log" 2>&1
 echo "rc=$? wall=$(( $(date +%s) - start )) s" | tee -a "$OUT/full.log"
 tar czf "$OUT/results.tgz" -C /tmp/gpu_ntk_res . 2>/dev/null

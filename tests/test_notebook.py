@@ -51,3 +51,12 @@ def test_pooled_spectra_notebook_executes_at_quick_scale(monkeypatch, tmp_path):
     assert f"0 cells computed, {quick.stats.total} read back" in printed
     assert "KS to MP_δ ⊠ MP_γ" in printed
     assert images >= 5
+
+
+@pytest.mark.slow
+def test_linear_attention_ntk_notebook_executes_at_quick_scale(monkeypatch, tmp_path):
+    quick, printed, images = _run_notebook("linear-attention-ntk", monkeypatch, tmp_path)
+    assert [c.id for c in quick.claims] == [f"T{i}" for i in range(1, 11)]
+    assert f"0 cells computed, {quick.stats.total} read back" in printed
+    assert "exponent from Z's singular values: 3.0000000000" in printed
+    assert images >= 6
