@@ -12,6 +12,7 @@ from ._ntk import empirical_ntk as empirical_ntk
 from ._ntk import influence_attack as influence_attack
 from ._ntk import labels_pm1 as labels_pm1
 from ._ntk import load_images as load_images
+from ._ntk import loo_influences as loo_influences
 from ._ntk import ntk_errors as ntk_errors
 from ._ntk import ntk_infinite_torch as ntk_infinite_torch
 from ._ntk import sensitivity_violations as sensitivity_violations

@@ -23,7 +23,7 @@ import numpy as np
 __all__ = ["synthetic_spectrum", "digits", "digits_raw", "load_images", "unit",
            "attention_features", "labels_pm1", "ntk_errors", "train_two_layer", "DYNAMICS",
            "influence_attack", "sensitivity_violations", "stable_angles_torch",
-           "ntk_infinite_torch", "empirical_ntk", "sym_gram"]
+           "ntk_infinite_torch", "empirical_ntk", "sym_gram", "loo_influences"]
 
 DYNAMICS = ("gd", "adam", "mup")
 
@@ -355,6 +355,35 @@ def _influences(X, y, x, *, net: str, context: str, lam: float):
     B = torch.linalg.inv(K + lam * torch.eye(len(K), dtype=K.dtype, device=K.device))
     alpha = B @ y
     return (_kernel_torch(u, U) @ B)[0] * alpha / torch.diagonal(B)
+
+
+def loo_influences(X, y, x, *, lam: float = 1e-3, refeaturize: bool = True) -> np.ndarray:
+    """MLP-Attn's leave-one-out influences I_i = f(x) − f₋ᵢ(x) on one test point x, kernel ridge
+    regression with K∞ on the attention features. ``refeaturize=False``: the closed formula
+    α_i (k_xᵀ B e_i)/B_ii with the features fixed (the context keeps x_i); ``True``: exact —
+    sample i also leaves the attention context, so every feature (x's too) is recomputed from
+    X₋ᵢ and the regression retrained, n times."""
+    X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    n = len(X)
+
+    def predict(Xc, yc):
+        U, u = attention_features(Xc), attention_features(Xc, x[None])
+        K = _ntk_inf_np(U, U)
+        return (_ntk_inf_np(u, U) @ np.linalg.solve(K + lam * np.eye(len(K)), yc))[0]
+
+    if not refeaturize:
+        from theory import krr_loo_influence
+
+        U, u = attention_features(X), attention_features(X, x[None])
+        return krr_loo_influence(_ntk_inf_np(U, U), y, lam, _ntk_inf_np(u, U))[0]
+    full = predict(X, y)
+    keep = ~np.eye(n, dtype=bool)
+    return np.array([full - predict(X[keep[i]], y[keep[i]]) for i in range(n)])
+
+
+def _ntk_inf_np(U, V):
+    torch = _torch()
+    return ntk_infinite_torch(torch.as_tensor(U), torch.as_tensor(V)).numpy()
 
 
 def influence_attack(X, y, x, *, net: str, context: str = "transductive", eps, attack: str,

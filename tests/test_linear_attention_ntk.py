@@ -226,3 +226,23 @@ def test_empirical_ntk_equals_the_plain_formula_and_the_jacobian_contraction():
     J = torch.func.vmap(torch.func.jacrev(lambda w, x: torch.relu(x @ w) @ a / 8.0),
                         in_dims=(None, 0))(W, U).reshape(9, -1)
     np.testing.assert_allclose(K, (J @ J.T).numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_exact_loo_recomputes_the_attention_context():
+    X, y = probes.synthetic_spectrum(13, 5, 1.0, seed=11)
+    Xtr, ytr, x = X[:12], y[:12], X[12]
+    formula = probes.loo_influences(Xtr, ytr, x, lam=1e-2, refeaturize=False)
+    exact = probes.loo_influences(Xtr, ytr, x, lam=1e-2, refeaturize=True)
+
+    def predict(Xc, yc):  # by hand: features of the context Xc, K∞, ridge
+        U = probes.attention_features(Xc)
+        u = probes.attention_features(Xc, x[None])
+        K = theory.ntk_infinite(U)
+        ku = (u @ U.T) * (np.pi - probes.stable_angles_torch(
+            torch.as_tensor(u), torch.as_tensor(U)).numpy()) / (2 * np.pi)
+        return (ku @ np.linalg.solve(K + 1e-2 * np.eye(len(K)), yc))[0]
+
+    keep = np.arange(12) != 3
+    assert exact[3] == pytest.approx(predict(Xtr, ytr) - predict(Xtr[keep], ytr[keep]),
+                                     rel=1e-10)
+    assert np.abs(exact - formula).max() > 1e-3  # the context matters

@@ -1,7 +1,7 @@
 """The cell function of the linear-attention-ntk sweep and its grid. Kinds:
 ``gram`` (T1, T2, the x̃ side of T4), ``kernel`` (T3, T5, the K∞ side of T4), ``train`` (T6, T7),
-``attack`` (T9), ``bound`` (T10), ``realdata`` (T8). Each cell rebuilds its data from its
-parameters and returns plain JSON."""
+``attack`` and ``loo`` (T9), ``bound`` (T10), ``realdata`` (T8). Each cell rebuilds its data
+from its parameters and returns plain JSON."""
 
 from __future__ import annotations
 
@@ -133,6 +133,25 @@ def _attack_cell(p: dict, seed: int) -> dict:
     return out
 
 
+def _loo_cell(p: dict, seed: int) -> dict:
+    """MLP-Attn's influences: the closed LOO formula (features fixed) against the exact LOO in
+    which sample i also leaves the attention context (features recomputed, n retrainings)."""
+    from scipy.stats import spearmanr
+
+    X, y = dataset(p["data"], p["n"] + p["points"])
+    Xtr, ytr = X[:p["n"]], y[:p["n"]]
+    k = max(1, int(round(0.1 * p["n"])))
+    out = {"spearman": [], "top_sign_agreement": [], "rel_change": []}
+    for x in X[p["n"]:]:
+        a = probes.loo_influences(Xtr, ytr, x, lam=p["ridge"], refeaturize=False)
+        b = probes.loo_influences(Xtr, ytr, x, lam=p["ridge"], refeaturize=True)
+        top = np.argsort(-np.abs(a))[:k]
+        out["spearman"].append(float(spearmanr(a, b).statistic))
+        out["top_sign_agreement"].append(float(np.mean(np.sign(a[top]) == np.sign(b[top]))))
+        out["rel_change"].append(float(np.linalg.norm(a - b) / np.linalg.norm(a)))
+    return out
+
+
 def _bound_cell(p: dict, seed: int) -> dict:
     X, _ = dataset(p["data"], p["n"])
     return probes.sensitivity_violations(X, eps=p["eps"], pairs=p["pairs"], seed=seed)
@@ -160,7 +179,8 @@ def _realdata_cell(p: dict, seed: int) -> dict:
 def _cell(params: dict, seed: int) -> dict:
     kind = params["kind"]
     fn = {"gram": _gram_cell, "kernel": _kernel_cell, "train": _train_cell,
-          "attack": _attack_cell, "bound": _bound_cell, "realdata": _realdata_cell}[kind]
+          "attack": _attack_cell, "loo": _loo_cell, "bound": _bound_cell,
+          "realdata": _realdata_cell}[kind]
     return fn(params, seed)
 
 
@@ -225,6 +245,10 @@ def grid(config: Config) -> list[Cell]:
                                "points": config.attack_points, "eps": list(config.attack_eps),
                                "ridge": config.ridge, "replicate": s},
                               cell_seed(config.seed, "attack", name, s)))
+            # a new kind, not a new version: the other kinds' stored cells stay valid
+            cells.append(Cell({"kind": "loo", "data": data_s, "n": config.attack_n,
+                               "points": config.attack_points, "ridge": config.ridge},
+                              cell_seed(config.seed, "loo", name, s)))
     for name in ("synthetic", "digits"):
         n = min(config.n, config.digits_n) if name == "digits" else config.n
         cells.append(Cell({"kind": "bound", "data": _named(config, name), "n": n,

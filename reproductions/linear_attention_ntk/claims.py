@@ -354,6 +354,12 @@ def _t9(config: Config, t: dict):
     else:
         verdict = INCONCLUSIVE
     f = out["pgd"]["flip"]
+    lo_t = t.get("loo")
+    loo = "" if lo_t is None or lo_t.empty else (
+        f"; MLP-Attn's exact LOO (sample i also leaves the context) against the fixed-feature "
+        f"formula: Spearman ρ {lo_t.spearman.mean():.3f} (min {lo_t.spearman.min():.3f}), "
+        f"top-10% signs agree {lo_t.top_sign_agreement.mean():.1%}, relative change "
+        f"{lo_t.rel_change.mean():.2f}")
     return SPEC["T9"].result(
         prediction="Attn/ReLU flip-rate ratio in [2, 9]",
         measurement=f"PGD (ε {', '.join(map(str, config.attack_eps))}): flip rate ReLU "
@@ -364,8 +370,11 @@ def _t9(config: Config, t: dict):
                     f"{out['pgd']['frozen'][2]:.2f}]; FGSM ratio {out['fgsm']['trans'][0]:.2f} "
                     f"[{out['fgsm']['trans'][1]:.2f}, {out['fgsm']['trans'][2]:.2f}]; Spearman ρ "
                     "(PGD) " + ", ".join(f"{k} {v:.3f}" for k, v in rho.items())
-                    + f"; {out['pgd']['units']} attacked test points",
-        verdict=verdict, numbers={"attacks": out, "spearman": rho},
+                    + f"; {out['pgd']['units']} attacked test points" + loo,
+        verdict=verdict, numbers={"attacks": out, "spearman": rho,
+                                  "exact_loo": None if lo_t is None or lo_t.empty else
+                                  lo_t[["spearman", "top_sign_agreement", "rel_change"]]
+                                  .mean().to_dict()},
         note="Influence: exact kernel-ridge LOO with K∞ (λ = "
              f"{config.ridge}) on the net's features; the top 10% points by |influence| are "
              "attacked. Transductive: the perturbed test point is part of the attention context, "

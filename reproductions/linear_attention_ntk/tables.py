@@ -81,6 +81,14 @@ def _attack(items):
     return pd.DataFrame(rows)
 
 
+def _loo(items):
+    return pd.DataFrame([{"dataset": label(p["data"]), "point": i, "spearman": sp,
+                          "top_sign_agreement": ag, "rel_change": rc}
+                         for p, o in items for i, (sp, ag, rc) in enumerate(zip(
+                             o["spearman"], o["top_sign_agreement"], o["rel_change"],
+                             strict=True))])
+
+
 def _bound(items):
     return pd.DataFrame([{"dataset": label(p["data"]), "context": ctx, **r}
                          for p, o in items for ctx, r in o.items()])
@@ -112,5 +120,6 @@ def build_tables(config: Config, cells, payloads) -> dict:
     return {"gram": _gram(_rows(cells, payloads, "gram")), "kernel": kernel,
             "width": width_table(config, fits), "train": _train(_rows(cells, payloads, "train")),
             "attack": _attack(_rows(cells, payloads, "attack")),
+            "loo": _loo(_rows(cells, payloads, "loo")),
             "bound": _bound(_rows(cells, payloads, "bound")),
             "realdata": _realdata(_rows(cells, payloads, "realdata"))}
