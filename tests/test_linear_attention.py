@@ -1,4 +1,4 @@
-"""Groundwork for the linear-attention-ntk paper (issue 3): closed forms against independent
+"""The linear-attention-ntk closed forms (theory/_linear_attention.py) against independent
 computations — neural-tangents' infinite-width kernel, autodiff, brute-force retraining."""
 
 import numpy as np

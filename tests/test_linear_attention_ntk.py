@@ -246,3 +246,15 @@ def test_exact_loo_recomputes_the_attention_context():
     assert exact[3] == pytest.approx(predict(Xtr, ytr) - predict(Xtr[keep], ytr[keep]),
                                      rel=1e-10)
     assert np.abs(exact - formula).max() > 1e-3  # the context matters
+
+
+def test_judge_rebuilds_the_verdict_from_stored_cells_only(smoke):
+    from reproductions._run import UsageError, judge_stored
+
+    out, result = smoke
+    again = judge_stored("linear-attention-ntk", scale="smoke", device="cpu", out=out)
+    assert again.stats.computed == 0 and again.stats.reused == result.stats.total
+    assert [(c.id, c.verdict, c.measurement) for c in again.claims] == \
+        [(c.id, c.verdict, c.measurement) for c in result.claims]
+    with pytest.raises(UsageError, match="not in"):  # the cuda grid was never computed here
+        judge_stored("linear-attention-ntk", scale="smoke", device="cuda", out=out)

@@ -1,4 +1,4 @@
-"""Groundwork for the query-learning paper (arXiv 2601.16873): oracle and exact learner."""
+"""The query-learning paper's (arXiv 2601.16873) oracle and exact learner."""
 
 import pytest
 import torch

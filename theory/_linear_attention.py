@@ -1,7 +1,7 @@
 """Closed forms for linearized attention and its NTK (Miñoza, Medina, Ibañez, "Linearized
 Attention Cannot Enter the Kernel Regime at Any Practical Width", arXiv 2603.13085; only the
 abstracts are public — model and formulas as reconstructed in
-``shared/papers/linear-attention-ntk.md``, v1 details marked there). Groundwork for issue 3.
+``shared/papers/linear-attention-ntk.md``, v1 details marked there).
 
 - Linearized attention over the training set X: [n, d] (rows = samples): Z = X Xᵀ X = G X,
   G = XXᵀ; k stacked layers Z_k = G^k X, so Z_k Z_kᵀ = G^{2k+1} and κ(Z_k Z_kᵀ) = κ_d(G)^{2k+1}
