@@ -91,44 +91,41 @@ def plot_kappa_chain(gram, width):
     return fig
 
 
+def _per_dynamics(train, dyns, column: str, ylabel: str, *, guide: bool, sharey: bool):
+    """One panel per dynamics: ``column``'s mean ± SE over seeds against m, one line per
+    (dataset, net); ``guide`` adds the lazy slope −½ from the panel's largest value."""
+    dyns = [d for d in dyns if d in set(train.dynamics)]
+    fig, axes = plt.subplots(1, len(dyns), figsize=(6.75, 2.3), squeeze=False, sharey=sharey)
+    for ax, dyn in zip(axes[0], dyns, strict=True):
+        t = train[train.dynamics == dyn]
+        for (data, net), g in t.groupby(["dataset", "net"]):
+            s = g.groupby("m")[column].agg(["mean", "sem"])
+            ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
+                        label=f"{_NAME[net]}, {data}")
+        if guide:
+            m = np.array([t.m.min(), t.m.max()], dtype=float)
+            ax.plot(m, float(t[column].max()) * (m / m[0]) ** -0.5, ":", color="0.4",
+                    label="slope −½ (lazy)")
+        ax.set(xscale="log", yscale="log", xlabel="width m", title=_DYN[dyn])
+        if not sharey or ax is axes[0, 0]:
+            ax.set_ylabel(ylabel)
+    axes[0, 0].legend()
+    fig.tight_layout()
+    return fig
+
+
 def plot_drift(train):
     """Relative kernel drift ‖K_T − K₀‖_F/‖K₀‖_F against m, one panel per dynamics."""
     with style():
-        dyns = [d for d in ("gd", "adam", "mup") if d in set(train.dynamics)]
-        fig, axes = plt.subplots(1, len(dyns), figsize=(6.75, 2.3), squeeze=False,
-                                 sharey=True)
-        for ax, dyn in zip(axes[0], dyns, strict=True):
-            t = train[train.dynamics == dyn]
-            for (data, net), g in t.groupby(["dataset", "net"]):
-                s = g.groupby("m").drift.agg(["mean", "sem"])
-                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
-                            label=f"{_NAME[net]}, {data}")
-            m = np.array([t.m.min(), t.m.max()], dtype=float)
-            ax.plot(m, float(t.drift.max()) * (m / m[0]) ** -0.5, ":", color="0.4",
-                    label="slope −½ (lazy)")
-            ax.set(xscale="log", yscale="log", xlabel="width m", title=_DYN[dyn])
-        axes[0, 0].set_ylabel("‖K_T − K₀‖_F / ‖K₀‖_F")
-        axes[0, 0].legend()
-        fig.tight_layout()
-    return fig
+        return _per_dynamics(train, ("gd", "adam", "mup"), "drift", "‖K_T − K₀‖_F / ‖K₀‖_F",
+                             guide=True, sharey=True)
 
 
 def plot_function_gap(train):
     """Table 1 as a plot: RMS(f_m − f_NTK) on held-out points against m, GD and Adam."""
     with style():
-        dyns = [d for d in ("gd", "adam") if d in set(train.dynamics)]
-        fig, axes = plt.subplots(1, len(dyns), figsize=(6.75, 2.3), squeeze=False)
-        for ax, dyn in zip(axes[0], dyns, strict=True):
-            t = train[train.dynamics == dyn]
-            for (data, net), g in t.groupby(["dataset", "net"]):
-                s = g.groupby("m").f_gap.agg(["mean", "sem"])
-                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
-                            label=f"{_NAME[net]}, {data}")
-            ax.set(xscale="log", yscale="log", xlabel="width m", title=_DYN[dyn],
-                   ylabel="RMS(f_m − f_NTK), test")
-            ax.legend()
-        fig.tight_layout()
-    return fig
+        return _per_dynamics(train, ("gd", "adam"), "f_gap", "RMS(f_m − f_NTK), test",
+                             guide=False, sharey=False)
 
 
 def plot_malleability(attack):

@@ -65,6 +65,15 @@ def _validate(slug, scale, engine, workers, scheduler):
     return paper
 
 
+def _make_config(paper, scale: str, device: str, seed: int):
+    """The paper's config; its ValueErrors (impossible parameters, a bad data path) are the
+    user's input, reported as one line."""
+    try:
+        return paper.make_config(scale, device=device, seed=seed)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
+
+
 def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: str = "serial",
               workers: int | None = None, scheduler: str | None = None,
               out: str | Path = "results", seed: int = 0, progress: bool = True) -> RunResult:
@@ -72,10 +81,7 @@ def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: 
     start = time.perf_counter()
     paper = _validate(slug, scale, engine, workers, scheduler)
     device, device_name = resolve_device(device)
-    try:
-        config = paper.make_config(scale, device=device, seed=seed)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    config = _make_config(paper, scale, device, seed)
     out = Path(out)
     cells = paper.cells(config)
     store = CellStore(out / slug / "cells")
@@ -94,10 +100,7 @@ def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
     paper = _validate(slug, scale, "serial", None, None)
     if device not in ("cpu", "cuda"):
         raise UsageError(f"unknown device {device!r}; choose from cpu, cuda")
-    try:
-        config = paper.make_config(scale, device=device, seed=seed)
-    except ValueError as e:
-        raise UsageError(str(e)) from None
+    config = _make_config(paper, scale, device, seed)
     out = Path(out)
     cells = paper.cells(config)
     store = CellStore(out / slug / "cells")

@@ -26,7 +26,8 @@ from tqdm.auto import tqdm
 
 from ._store import CellStore, canonical_json, cell_key
 
-__all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "ENGINES"]
+__all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "cells_of_kind",
+           "ENGINES"]
 
 ENGINES = ("serial", "dask")
 CELL_THREADS = 1  # per cell, in every engine: determinism (see the module docstring)
@@ -51,6 +52,12 @@ def cell_seed(run_seed: int, *parts) -> int:
     digest = hashlib.sha256(repr(parts).encode()).digest()
     key = [run_seed, int.from_bytes(digest[:8], "little")]
     return int(np.random.SeedSequence(key).generate_state(1)[0])
+
+
+def cells_of_kind(cells, payloads, kind: str) -> list[tuple[dict, object]]:
+    """(params, payload) of the cells whose ``params["kind"]`` is ``kind``, in grid order."""
+    return [(c.params, out) for c, out in zip(cells, payloads, strict=True)
+            if c.params["kind"] == kind]
 
 
 @dataclass(frozen=True)

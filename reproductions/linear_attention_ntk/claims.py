@@ -202,6 +202,10 @@ def _t5(config: Config, t: dict):
                  "ci_K": [sK.low, sK.high]})
 
 
+def _slope_text(name: str, slope: float, low: float, high: float) -> str:
+    return f"{name} {slope:.2f} [{low:.2f}, {high:.2f}]"
+
+
 def _drift_slopes(tr: pd.DataFrame) -> pd.DataFrame:
     """Slope of log mean drift against log m per (dataset, dynamics, net), with a 95% CI."""
     rows = []
@@ -228,7 +232,7 @@ def _t6(config: Config, t: dict):
 
     def fmt(data, dyn, net):
         r = s.loc[(data, dyn, net)]
-        return f"{net} {r.slope:.2f} [{r.low:.2f}, {r.high:.2f}]"
+        return _slope_text(net, r.slope, r.low, r.high)
 
     return SPEC["T6"].result(
         prediction="MLP-Attn drift flat in m (≥ −0.1) while 2L-ReLU falls (≤ −0.4)",
@@ -275,8 +279,7 @@ def _t7(config: Config, t: dict):
         NOT_REPRODUCED if all(contradicted.values()) else INCONCLUSIVE)
 
     def fmt(d, dyn, net):
-        v = res[(d, dyn, net)]
-        return f"{net} {v[0]:.2f} [{v[1]:.2f}, {v[2]:.2f}]"
+        return _slope_text(net, *res[(d, dyn, net)])
 
     return SPEC["T7"].result(
         prediction="‖f_m − f_NTK‖ grows with m for MLP-Attn, falls for 2L-ReLU",

@@ -8,6 +8,7 @@ import pandas as pd
 import theory
 
 from .._checks import fit_slope
+from .._sweep import cells_of_kind
 from .config import Config
 
 __all__ = ["build_tables", "label"]
@@ -15,11 +16,6 @@ __all__ = ["build_tables", "label"]
 
 def label(data: dict) -> str:
     return f"synthetic α={data['alpha']:g}" if data["source"] == "synthetic" else "digits"
-
-
-def _rows(cells, payloads, kind):
-    return [(c.params, out) for c, out in zip(cells, payloads, strict=True)
-            if c.params["kind"] == kind]
 
 
 def _gram(items):
@@ -116,10 +112,10 @@ def width_table(config: Config, fits: pd.DataFrame) -> pd.DataFrame:
 
 
 def build_tables(config: Config, cells, payloads) -> dict:
-    kernel, fits = _kernel(_rows(cells, payloads, "kernel"))
-    return {"gram": _gram(_rows(cells, payloads, "gram")), "kernel": kernel,
-            "width": width_table(config, fits), "train": _train(_rows(cells, payloads, "train")),
-            "attack": _attack(_rows(cells, payloads, "attack")),
-            "loo": _loo(_rows(cells, payloads, "loo")),
-            "bound": _bound(_rows(cells, payloads, "bound")),
-            "realdata": _realdata(_rows(cells, payloads, "realdata"))}
+    def of(kind):
+        return cells_of_kind(cells, payloads, kind)
+
+    kernel, fits = _kernel(of("kernel"))
+    return {"gram": _gram(of("gram")), "kernel": kernel, "width": width_table(config, fits),
+            "train": _train(of("train")), "attack": _attack(of("attack")), "loo": _loo(of("loo")),
+            "bound": _bound(of("bound")), "realdata": _realdata(of("realdata"))}

@@ -8,14 +8,10 @@ import pandas as pd
 import spectra
 import theory
 
+from .._sweep import cells_of_kind
 from .config import Config
 
 __all__ = ["build_tables", "design_table"]
-
-
-def _rows(cells, payloads, kind):
-    return [(c.params, out) for c, out in zip(cells, payloads, strict=True)
-            if c.params["kind"] == kind]
 
 
 def _bulk(items):
@@ -119,7 +115,7 @@ def _decay_curve(T: int = 16) -> pd.DataFrame:
 
 
 def build_tables(config: Config, cells, payloads) -> dict:
-    bulk_items = _rows(cells, payloads, "bulk")
+    bulk_items = cells_of_kind(cells, payloads, "bulk")
     hist = []
     if bulk_items:  # the histogram of the largest d, T = max, mean weights, first replicate
         dmax = max(p["d"] for p, _ in bulk_items)
@@ -131,8 +127,8 @@ def build_tables(config: Config, cells, payloads) -> dict:
     return {
         "bulk": _bulk(bulk_items),
         "esd": pd.DataFrame(hist, columns=["delta", "gamma", "d", "lo", "hi", "count"]),
-        "spike": _spike(_rows(cells, payloads, "spike")),
-        "attention": _attention(_rows(cells, payloads, "attention")),
+        "spike": _spike(cells_of_kind(cells, payloads, "spike")),
+        "attention": _attention(cells_of_kind(cells, payloads, "attention")),
         "design": design_table(config.design_T, random_w=config.design_random_w,
                                seed=config.seed),
         "decay": _decay_curve(config.design_T),
