@@ -218,9 +218,10 @@ def _op_norm(D, *, exact: bool, iters: int = 300):
 def ntk_errors(U, widths, *, seed: int, draws: int = 1, device: str = "cpu",
                exact_limit: int = 2048, chunk: int = 1 << 14) -> dict:
     """At initialisation: for every width m and ``draws`` independent W ~ N(0, I),
-    e_F = ‖K_m − K∞‖_F/‖K∞‖_F and e_λ = ‖K_m − K∞‖₂/λ_min(K∞), with K_m = G̃ ∘ SSᵀ/m computed as
-    a float32 GEMM over column chunks of W (S is exact in float32; the sum is accumulated in
-    float64 per chunk) and K∞ in float64; also ‖K∞‖_F, λ_min, λ_max, and the exact variance law
+    e_F = ‖K_m − K∞‖_F/‖K∞‖_F and e_λ = ‖K_m − K∞‖₂/λ_min(K∞), with K_m = G̃ ∘ SSᵀ/m computed
+    over column chunks of W in float32 (S from a float32 UW: its signs differ from float64's only
+    where |uᵀw| is at rounding level; the counts SSᵀ are exact integers, accumulated in float64)
+    and K∞ in float64; also ‖K∞‖_F, λ_min, λ_max, and the exact variance law
     E‖K_m − K∞‖_F² = (1/m) Σ G̃² p(1 − p) (evaluated at m = 1)."""
     torch = _torch()
     U64 = torch.as_tensor(np.asarray(U, dtype=np.float64), device=device)
@@ -244,7 +245,7 @@ def ntk_errors(U, widths, *, seed: int, draws: int = 1, device: str = "cpu",
                 W = torch.randn((d, min(chunk, m - lo)), generator=gen, device=device,
                                 dtype=torch.float32)
                 S = (U32 @ W).gt_(0)
-                SS += sym_gram(S).to(torch.float64)  # integer counts < 2²⁴: exact in float32
+                SS += sym_gram(S).to(torch.float64)  # counts < 2²⁴: exact in float32
             D = Gt * SS / m - K_inf
             row_F.append(float(torch.linalg.matrix_norm(D)) / norm_inf)
             row_op.append(_op_norm(D, exact=exact) / float(ev[0]))
