@@ -30,7 +30,7 @@ class Config:
     draws: int = 40  # independent W per width (the spec's 2 seeds × 20 draws)
     epsilon: float = 0.1  # m*(ε): ‖K_m − K∞‖₂/λ_min(K∞) = ε
     # --- T6/T7: training (GD in NTK parameterisation, Adam 1e-3 + L2 1e-3, μP)
-    train_sets: tuple = ("synthetic",)  # synthetic α = train_alpha; "digits" added at full
+    train_sets: tuple = ("synthetic", "digits")  # synthetic: α = train_alpha
     train_alpha: float = 1.0
     train_widths: tuple = (16, 64, 256, 1024, 4096)
     train_steps: int = 200
