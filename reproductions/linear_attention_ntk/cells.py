@@ -170,7 +170,7 @@ def _realdata_cell(p: dict, seed: int) -> dict:
         X = raw if how == "pixels" else probes.unit(
             raw - raw.mean(0) if how == "centred-unit" else raw)
         ev = np.linalg.eigvalsh(X.T @ X)[::-1][: min(X.shape)]
-        keep = ev > 1e-10 * ev[0]  # the numerical rank: zero-variance pixels give λ = 0
+        keep = ev > RTOL * ev[0]  # the numerical rank: zero-variance pixels give λ = 0
         out[how] = {"kappa_full": float(ev[0] / ev[-1]) if ev[-1] > 0 else None,
                     "kappa_numerical": float(ev[0] / ev[keep][-1]), "rank": int(keep.sum())}
     return out

@@ -328,7 +328,7 @@ def _t8(config: Config, t: dict):
                  "digits": digits.drop(columns=["source"]).to_dict("records")},
         note=("" if checks else "No MNIST/CIFAR-10 path was given (set ATTNLAB_MNIST / "
               "ATTNLAB_CIFAR10): the κ values cannot be checked here; nothing is downloaded. ")
-        + "κ_d is taken over the numerical rank (eigenvalues of XᵀX above 1e-10·λ_max): pixels "
+        + "κ_d is taken over the numerical rank (eigenvalues of XᵀX above 1e-12·λ_max): pixels "
           "that are zero in every image make the full-rank κ infinite.")
 
 
@@ -407,7 +407,7 @@ def _t10(config: Config, t: dict):
         numbers={"by_context": s.to_dict("index"), "worst_ratio": worst.to_dict()},
         note="With the context frozen the bound is a theorem (|⟨x_k, δ⟩| ≤ ‖δ‖₂ = ε for unit "
              "rows); transductively the perturbed x_i also enters the context XᵀX, adding "
-             "first-order terms the summarised bound does not carry.")
+             "first-order terms the summarised bound does not carry (counted above).")
 
 
 def judge(config: Config, t: dict) -> list:
