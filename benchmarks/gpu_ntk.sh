@@ -10,8 +10,12 @@ mkdir -p "$OUT"
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv,noheader | tee "$OUT/device.txt"
 $PY -c "import torch, sys; print('torch', torch.__version__, 'python', sys.version.split()[0])" \
   | tee -a "$OUT/device.txt"
-if ! $PY -c "import sklearn" 2>/dev/null; then  # the image may lack scikit-learn
+# An image without scikit-learn needs the digits file: copy
+# .venv/lib/python3*/site-packages/sklearn/datasets/data/digits.csv.gz to results/_device/
+# beforehand (the device tool carries it with `carry: ["results/_device"]`).
+if ! $PY -c "import sklearn" 2>/dev/null; then
   export ATTNLAB_DIGITS_CSV=$PWD/results/_device/digits.csv.gz
+  [ -f "$ATTNLAB_DIGITS_CSV" ] || echo "no scikit-learn and no $ATTNLAB_DIGITS_CSV: digits cells will fail"
 fi
 start=$(date +%s)
 timeout "${BUDGET:-480}" $PY -m reproductions.cli run linear-attention-ntk --scale full \
