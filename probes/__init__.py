@@ -10,7 +10,6 @@ from ._ntk import digits as digits
 from ._ntk import digits_raw as digits_raw
 from ._ntk import empirical_ntk as empirical_ntk
 from ._ntk import influence_attack as influence_attack
-from ._ntk import labels_pm1 as labels_pm1
 from ._ntk import load_images as load_images
 from ._ntk import loo_influences as loo_influences
 from ._ntk import ntk_errors as ntk_errors

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 __all__ = ["synthetic_spectrum", "digits", "digits_raw", "load_images", "unit",
-           "attention_features", "labels_pm1", "ntk_errors", "train_two_layer", "DYNAMICS",
+           "attention_features", "ntk_errors", "train_two_layer", "DYNAMICS",
            "influence_attack", "sensitivity_violations", "stable_angles_torch",
            "ntk_infinite_torch", "empirical_ntk", "sym_gram", "loo_influences"]
 
@@ -131,10 +131,6 @@ def load_images(path, *, n: int | None = None, key: str | None = None) -> np.nda
     return X[:n] if n is not None else X
 
 
-def labels_pm1(t) -> np.ndarray:
-    return np.where(np.asarray(t) < 5, 1.0, -1.0)
-
-
 def attention_features(X_context, X_query=None, *, layers: int = 1):
     """x̃ = normalise(x (XᵀX)^k): linearized attention over the context X (its rows are the
     training samples), row-normalised. For the context's own rows this is Z = G^k X."""
@@ -153,25 +149,33 @@ def _torch():
     return torch
 
 
-def stable_angles_torch(U, V=None, *, block: int = 1 << 26):
+def stable_angles_torch(U, V=None, *, block: int = 1 << 26, grad_safe: bool = False):
     """θ_ij = 2·atan2(‖u_i − v_j‖, ‖u_i + v_j‖) between unit rows (differences taken directly),
-    blockwise so that at most ``block`` elements of differences exist at once."""
+    blockwise so that at most ``block`` elements of differences exist at once. ``grad_safe``:
+    the norms as clamped square roots of squared sums, so that autograd stays finite where
+    u = v (the diagonal), for the attacks; the default path is the measurement path."""
     torch = _torch()
     V = U if V is None else V
     n, d = U.shape
+
+    def norm(D):
+        if grad_safe:
+            return (D**2).sum(-1).clamp_min(1e-300).sqrt()
+        return torch.linalg.vector_norm(D, dim=-1)
+
     theta = torch.empty((n, len(V)), dtype=U.dtype, device=U.device)
     step = max(1, block // max(len(V) * d, 1))
     for lo in range(0, n, step):
         u = U[lo:lo + step, None, :]
-        theta[lo:lo + step] = 2 * torch.atan2(torch.linalg.vector_norm(u - V[None], dim=-1),
-                                              torch.linalg.vector_norm(u + V[None], dim=-1))
+        theta[lo:lo + step] = 2 * torch.atan2(norm(u - V[None]), norm(u + V[None]))
     return theta
 
 
-def ntk_infinite_torch(U, V=None):
-    """K∞(u, v) = ⟨u, v⟩ (π − θ)/(2π) for unit rows (torch)."""
+def ntk_infinite_torch(U, V=None, *, grad_safe: bool = False):
+    """K∞(u, v) = ⟨u, v⟩ (π − θ)/(2π) for unit rows (torch); ``grad_safe`` as in
+    :func:`stable_angles_torch`."""
     V = U if V is None else V
-    return (U @ V.T) * (np.pi - stable_angles_torch(U, V)) / (2 * np.pi)
+    return (U @ V.T) * (np.pi - stable_angles_torch(U, V, grad_safe=grad_safe)) / (2 * np.pi)
 
 
 def sym_gram(S, *, blocks: int = 2):
@@ -321,41 +325,29 @@ def train_two_layer(U, y, m: int, *, dynamics: str, steps: int, seed: int, U_tes
 
 
 # --------------------------------------------------------------------------- influence
-def _features_torch(X, net: str):
+def _features_torch(X, net: str, query=None):
+    """Torch twin of the features (autograd flows through them): the unit rows themselves for
+    2L-ReLU, ``attention_features`` (context X, optional query rows) for MLP-Attn."""
     torch = _torch()
-    if net == "relu":
-        return X / torch.linalg.vector_norm(X, dim=1, keepdim=True)
-    Z = X @ (X.T @ X)  # linearized attention over the context X (its own rows)
-    return Z / torch.linalg.vector_norm(Z, dim=1, keepdim=True)
-
-
-def _kernel_torch(U, V):
-    """K∞ between unit rows; the square root is clamped so that gradients stay finite at
-    u = v (the diagonal)."""
-    torch = _torch()
-    diff = ((U[:, None, :] - V[None]) ** 2).sum(-1).clamp_min(1e-300).sqrt()
-    summ = ((U[:, None, :] + V[None]) ** 2).sum(-1).clamp_min(1e-300).sqrt()
-    return (U @ V.T) * (np.pi - 2 * torch.atan2(diff, summ)) / (2 * np.pi)
+    Q = X if query is None else query
+    if net == "attn":
+        Q = Q @ (X.T @ X)  # linearized attention over the context X
+    return Q / torch.linalg.vector_norm(Q, dim=1, keepdim=True)
 
 
 def _influences(X, y, x, *, net: str, context: str, lam: float):
     """LOO influences I_i = f(x) − f₋ᵢ(x) of kernel ridge regression with K∞ on the features of
     the net, for one test point x (exact formula α_i (k_xᵀ B e_i)/B_ii, B = (K + λI)⁻¹)."""
     torch = _torch()
-    if net == "relu":
-        U, u = _features_torch(X, "relu"), _features_torch(x[None], "relu")
-    elif context == "frozen":  # the context is the clean training set; only x's feature moves
-        U = _features_torch(X, "attn")
-        z = x[None] @ (X.T @ X)
-        u = z / torch.linalg.vector_norm(z)
+    if net == "relu" or context == "frozen":  # frozen: the context is the clean training set
+        U, u = _features_torch(X, net), _features_torch(X, net, x[None])
     else:  # transductive: x is part of the context, so every training feature moves with it
-        C = torch.cat([X, x[None]])
-        F = _features_torch(C, "attn")
+        F = _features_torch(torch.cat([X, x[None]]), "attn")
         U, u = F[:-1], F[-1:]
-    K = _kernel_torch(U, U)
+    K = ntk_infinite_torch(U, grad_safe=True)
     B = torch.linalg.inv(K + lam * torch.eye(len(K), dtype=K.dtype, device=K.device))
     alpha = B @ y
-    return (_kernel_torch(u, U) @ B)[0] * alpha / torch.diagonal(B)
+    return (ntk_infinite_torch(u, U, grad_safe=True) @ B)[0] * alpha / torch.diagonal(B)
 
 
 def loo_influences(X, y, x, *, lam: float = 1e-3, refeaturize: bool = True) -> np.ndarray:

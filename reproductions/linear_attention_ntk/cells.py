@@ -49,16 +49,17 @@ def _gram_cell(p: dict, seed: int) -> dict:
     Xt = torch.as_tensor(X, device=dev)
     G = Xt @ Xt.T
     out = {"kappa_d": kd, "n": n, "d": d, "rank": r, "layers": {}}
+    # eigendecomposing the power itself (below): its small eigenvalues drown in ε·λ_max
+    # rounding (they come out tiny, or negative — |λ| is used, and the sign reported).
+    # G^{2k+1} and (XᵀX)^{2k+1} share their non-zero eigenvalues; the smaller is formed
+    Gs = G if n <= d else Xt.T @ Xt
     for k in p["layers"]:
-        Z = torch.as_tensor(theory.linearized_attention(X, layers=k), device=dev)
+        Zk = theory.linearized_attention(X, layers=k)
+        Z = torch.as_tensor(Zk, device=dev)
         P = torch.linalg.matrix_power(G, 2 * k + 1)
         rel = float(torch.linalg.matrix_norm(Z @ Z.T - P) / torch.linalg.matrix_norm(P))
-        s = np.linalg.svd(theory.linearized_attention(X, layers=k), compute_uv=False)[:r]
+        s = np.linalg.svd(Zk, compute_uv=False)[:r]
         kz = float((s[0] / s[-1]) ** 2)  # κ(Z_k Z_kᵀ) from Z_k's singular values
-        # eigendecomposing the power itself: its small eigenvalues drown in ε·λ_max rounding
-        # (they come out tiny, or negative — |λ| is used, and the sign reported). G^{2k+1} and
-        # (XᵀX)^{2k+1} share their non-zero eigenvalues; the smaller of the two is formed
-        Gs = G if n <= d else Xt.T @ Xt
         naive = torch.linalg.eigvalsh(torch.linalg.matrix_power(Gs, 2 * k + 1)
                                       ).flip(0)[:r].cpu().numpy()
         naive_k = float(naive[0] / abs(naive[-1])) if naive[-1] != 0 else float("inf")
