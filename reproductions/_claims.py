@@ -33,6 +33,12 @@ class ClaimSpec:
         return Claim(self.id, self.statement, self.source, self.criterion, prediction,
                      measurement, verdict, _plain(numbers or {}), note)
 
+    def no_data(self, measurement: str, *, prediction: str = "") -> Claim:
+        """Inconclusive: the run has none of the measurements this claim needs (e.g. a scale
+        without the cells it judges); ``measurement`` says what is missing."""
+        return self.result(prediction=prediction, measurement=measurement,
+                           verdict=INCONCLUSIVE)
+
 
 @dataclass(frozen=True)
 class Claim:

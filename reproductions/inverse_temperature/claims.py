@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._claims import INCONCLUSIVE, ClaimSpec, verdict_from
+from .._claims import ClaimSpec, verdict_from
 from .config import SCALE_FAMILIES, Config
 
 __all__ = ["CLAIMS", "judge"]
@@ -187,8 +187,7 @@ _SHARP_TOL = {"gaussian": 0.03, "log-exponential": 0.08, "exponential": 0.03}
 def _t6(config: Config, t: dict):
     s = t["sharp"]
     if s.empty:
-        return SPEC["T6"].result(prediction="-", measurement="no semi-analytic rows",
-                                 verdict=INCONCLUSIVE)
+        return SPEC["T6"].no_data("no semi-analytic rows", prediction="-")
     n_max = int(s["n"].max())
     top = s[s.n == n_max].set_index("family")
     per, ok_all = {}, True
@@ -239,8 +238,7 @@ def _head_collapse(curves: pd.DataFrame) -> pd.Series:
 def _t7(config: Config, t: dict):
     heads, curves, b = t["heads"], t["head_curves"], t["bounds"]
     if heads.empty:
-        return SPEC["T7"].result(prediction="-", measurement="no model cells",
-                                 verdict=INCONCLUSIVE)
+        return SPEC["T7"].no_data("no model cells", prediction="-")
     model_b = b[b.source.isin(["model", "minilm"])]
     names = ("top_two_gap", "partition", "max_weight", "entropy")
     violations = int(sum(model_b[f"{k}_violations"].sum() for k in names))

@@ -65,15 +65,10 @@ CLAIMS = [
 SPEC = {c.id: c for c in CLAIMS}
 
 
-def _none(cid: str, what: str):
-    return SPEC[cid].result(prediction="", measurement=f"no {what} at this scale",
-                            verdict=INCONCLUSIVE)
-
-
 def _t1(config: Config, t: dict):
     g = t["gram"]
     if g.empty:
-        return _none("T1", "gram cells")
+        return SPEC["T1"].no_data("no gram cells at this scale")
     worst = g.groupby("layers").rel_error.max()
     ok = bool((g.rel_error < 1e-10).all())
     return SPEC["T1"].result(
@@ -86,7 +81,7 @@ def _t1(config: Config, t: dict):
 def _t2(config: Config, t: dict):
     g = t["gram"]
     if g.empty:
-        return _none("T2", "gram cells")
+        return SPEC["T2"].no_data("no gram cells at this scale")
     ok_rows = g[g.resolvable]
     err = (ok_rows.exponent - ok_rows.predicted_exponent).abs()
     naive = g[g.layers == 1].exponent_naive.dropna()
@@ -118,7 +113,7 @@ def _t2(config: Config, t: dict):
 def _t3(config: Config, t: dict):
     w = t["width"]
     if w.empty:
-        return _none("T3", "kernel cells")
+        return SPEC["T3"].no_data("no kernel cells at this scale")
     slope_ok = w.slope_F.between(-0.55, -0.45)
     ratio_ok = w.variance_ratio.between(0.9, 1.1)
     # the ratio is a mean of few heavy-tailed samples when draws are few: a ratio outside the
@@ -161,7 +156,7 @@ def _attn_fits(t: dict) -> pd.DataFrame:
 def _t4(config: Config, t: dict):
     a, g = _attn_fits(t), t["gram"]
     if a.empty or g.empty or len(a) < 3:
-        return _none("T4", "enough datasets")
+        return SPEC["T4"].no_data("no enough datasets at this scale")
     g1 = g[g.layers == 1].set_index("dataset")
     x = np.log(a.kappa_d.to_numpy())
     sK = fit_slope(x, np.log(a.kappa_K.to_numpy()))
@@ -186,7 +181,7 @@ def _t4(config: Config, t: dict):
 def _t5(config: Config, t: dict):
     a = _attn_fits(t)
     if a.empty or len(a) < 3:
-        return _none("T5", "enough datasets")
+        return SPEC["T5"].no_data("no enough datasets at this scale")
     s = fit_slope(np.log(a.kappa_d.to_numpy()), np.log(a.m_star.to_numpy()))
     sK = fit_slope(np.log(a.kappa_K.to_numpy()), np.log(a.m_star.to_numpy()))
     ok = s.low <= 6 <= s.high
@@ -225,7 +220,7 @@ def _drift_slopes(tr: pd.DataFrame) -> pd.DataFrame:
 def _t6(config: Config, t: dict):
     tr = t["train"]
     if tr.empty or tr.m.nunique() < 3:
-        return _none("T6", "training runs")
+        return SPEC["T6"].no_data("no training runs at this scale")
     s = _drift_slopes(tr).set_index(["dataset", "dynamics", "net"])
     sets = sorted(tr.dataset.unique())
 
@@ -272,7 +267,7 @@ def _t7(config: Config, t: dict):
     tr = t["train"]
     tr = tr[tr.dynamics.isin(["gd", "adam"])] if not tr.empty else tr
     if tr.empty or tr.m.nunique() < 3:
-        return _none("T7", "training runs")
+        return SPEC["T7"].no_data("no training runs at this scale")
     rng = np.random.default_rng(config.seed)
     res = {key: _gap_slope_ci(g, rng, config.bootstrap)
            for key, g in tr.groupby(["dataset", "dynamics", "net"])}
@@ -345,7 +340,7 @@ def _ratio_ci(units: pd.DataFrame, num: str, den: str, rng, reps: int):
 def _t9(config: Config, t: dict):
     at = t["attack"]
     if at.empty:
-        return _none("T9", "attacks")
+        return SPEC["T9"].no_data("no attacks at this scale")
     rng = np.random.default_rng(config.seed)
     out = {}
     for attack in ("pgd", "fgsm"):
@@ -395,7 +390,7 @@ def _t9(config: Config, t: dict):
 def _t10(config: Config, t: dict):
     b = t["bound"]
     if b.empty:
-        return _none("T10", "bound checks")
+        return SPEC["T10"].no_data("no bound checks at this scale")
     s = b.groupby("context")[["violations", "checks"]].sum()
     worst = b.groupby("context").worst_ratio.max()
     ok = int(s.violations.sum()) == 0

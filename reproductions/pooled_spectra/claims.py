@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .._claims import INCONCLUSIVE, ClaimSpec, verdict_from
+from .._claims import ClaimSpec, verdict_from
 from .config import Config
 
 __all__ = ["CLAIMS", "judge"]
@@ -61,8 +61,7 @@ SPEC = {c.id: c for c in CLAIMS}
 def _t_a1(config: Config, t: dict):
     b = t["bulk"]
     if b.empty:
-        return SPEC["T-A1"].result(prediction="", measurement="no bulk cells",
-                                   verdict=INCONCLUSIVE)
+        return SPEC["T-A1"].no_data("no bulk cells")
     big = b[b.d >= 500]
     per_d = b.groupby("d").ks.mean()
     ks_ok = bool((big.ks <= 0.02).all()) if len(big) else None
@@ -114,8 +113,7 @@ def _spike_means(s: pd.DataFrame) -> pd.DataFrame:
 def _t_a2(config: Config, t: dict):
     s = _class_correlation(t["spike"])
     if s.empty:
-        return SPEC["T-A2"].result(prediction="", measurement="no spike cells",
-                                   verdict=INCONCLUSIVE)
+        return SPEC["T-A2"].no_data("no spike cells")
     m = _spike_means(s)
     dmax = m.d.max()
     per, ok = {}, True
@@ -161,8 +159,7 @@ def _first_crossing(x, y, level: float) -> float:
 def _t_a3(config: Config, t: dict):
     s = _class_correlation(t["spike"])
     if s.empty:
-        return SPEC["T-A3"].result(prediction="", measurement="no spike cells",
-                                   verdict=INCONCLUSIVE)
+        return SPEC["T-A3"].no_data("no spike cells")
     m = _spike_means(s)
     dmax = m.d.max()
     per, ok = {}, True
@@ -273,8 +270,7 @@ def _t_a4b(config: Config, t: dict):
 def _t_a5(config: Config, t: dict):
     a = t["attention"]
     if a.empty:
-        return SPEC["T-A5"].result(prediction="", measurement="no attention cells",
-                                   verdict=INCONCLUSIVE)
+        return SPEC["T-A5"].no_data("no attention cells")
     g = a.groupby("tau").mean(numeric_only=True)
     se = a.groupby("tau")["lambda"].std(ddof=1) / np.sqrt(a.groupby("tau").size())
     w_ok = bool((g.mean_abs_w <= g.bound + 1e-12).all())
@@ -295,8 +291,7 @@ def _t_a5(config: Config, t: dict):
 def _t_a6(config: Config, t: dict):
     s = _class_correlation(t["spike"])
     if s.empty:
-        return SPEC["T-A6"].result(prediction="", measurement="no spike cells",
-                                   verdict=INCONCLUSIVE)
+        return SPEC["T-A6"].no_data("no spike cells")
     m = _spike_means(s)
     dmax = m.d.max()
     big = m[(m.d == dmax) & (m.theta >= 1.5 * m.theta_c2) & (m.theta > 0)]

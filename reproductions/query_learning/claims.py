@@ -84,8 +84,7 @@ def _b1(config: Config, t: dict):
 def _b2(config: Config, t: dict):
     b = t["breakdown"]
     if b.empty:
-        return SPEC["B2"].result(prediction="", measurement="no precision cells",
-                                 verdict=INCONCLUSIVE)
+        return SPEC["B2"].no_data("no precision cells")
     no_nan = int(b.adaptive_nonfinite.sum()) == 0
     judged = b[b.dtype.isin(SPEC_DTYPES)]  # the spec states ln(2/ε) for these three only
     within = (judged.measured_over_pred - 1).abs() <= 0.15
@@ -113,8 +112,7 @@ def _b2(config: Config, t: dict):
 def _b3(config: Config, t: dict):
     tr = t["transitions"]
     if tr.empty:
-        return SPEC["B3"].result(prediction="", measurement="no low-rank cells",
-                                 verdict=INCONCLUSIVE)
+        return SPEC["B3"].no_data("no low-rank cells")
     per_method, ok = {}, True
     for method, g in tr.groupby("method"):
         found = bool(np.isfinite(g.C).all())
@@ -145,8 +143,7 @@ def _b3(config: Config, t: dict):
 def _b4(config: Config, t: dict):
     n, fits = t["noise"], t["noise_fits"]
     if fits.empty:
-        return SPEC["B4"].result(prediction="", measurement="no noise cells",
-                                 verdict=INCONCLUSIVE)
+        return SPEC["B4"].no_data("no noise cells")
     scaled = n[n.scaled]
     tau = fits[fits.sweep == "tau"]
     tau_ok = bool(((tau.slope - 1).abs() <= 0.05).all()) and len(tau) == 3
