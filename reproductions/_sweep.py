@@ -27,7 +27,7 @@ from tqdm.auto import tqdm
 from ._store import CellStore, canonical_json, cell_key
 
 __all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "cells_of_kind",
-           "ENGINES"]
+           "run_kind", "ENGINES"]
 
 ENGINES = ("serial", "dask")
 CELL_THREADS = 1  # per cell, in every engine: determinism (see the module docstring)
@@ -52,6 +52,15 @@ def cell_seed(run_seed: int, *parts) -> int:
     digest = hashlib.sha256(repr(parts).encode()).digest()
     key = [run_seed, int.from_bytes(digest[:8], "little")]
     return int(np.random.SeedSequence(key).generate_state(1)[0])
+
+
+def run_kind(functions: dict, params: dict, seed: int):
+    """A cell function's body: call ``functions[params["kind"]](params, seed)``; an unknown
+    kind is a ValueError naming it."""
+    fn = functions.get(params["kind"])
+    if fn is None:
+        raise ValueError(f"unknown cell kind {params['kind']!r}")
+    return fn(params, seed)
 
 
 def cells_of_kind(cells, payloads, kind: str) -> list[tuple[dict, object]]:

@@ -14,7 +14,7 @@ import numpy as np
 import theory
 from probes import exact_rows, semi_analytic_row, summarize_row
 
-from .._sweep import Cell, CellFunction, cell_seed
+from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import SCALE_FAMILIES, Config
 
 __all__ = ["CELL_FUNCTION", "grid", "check_bounds", "ADVERSARIAL_KINDS"]
@@ -151,17 +151,18 @@ def _adversarial_cell(p: dict, seed: int) -> dict:
     return {"checks": checks, "samples": samples}
 
 
-def _cell(params: dict, seed: int) -> dict:
-    kind = params["kind"]
-    if kind in ("exact", "semi"):
-        return _family_cell(params, seed)
-    if kind == "adversarial":
-        return _adversarial_cell(params, seed)
-    if kind in ("model", "minilm"):
-        from .models import model_cell
+def _model_cell(params: dict, seed: int) -> dict:
+    from .models import model_cell  # torch models: imported only when a model cell runs
 
-        return model_cell(params, seed)
-    raise ValueError(f"unknown cell kind {kind!r}")
+    return model_cell(params, seed)
+
+
+_KINDS = {"exact": _family_cell, "semi": _family_cell, "adversarial": _adversarial_cell,
+          "model": _model_cell, "minilm": _model_cell}
+
+
+def _cell(params: dict, seed: int) -> dict:
+    return run_kind(_KINDS, params, seed)
 
 
 CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=2, fn=_cell)

@@ -12,7 +12,7 @@ import numpy as np
 import probes
 import theory
 
-from .._sweep import Cell, CellFunction, cell_seed
+from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid", "dataset"]
@@ -177,12 +177,13 @@ def _realdata_cell(p: dict, seed: int) -> dict:
     return out
 
 
-def _cell(params: dict, seed: int) -> dict:
-    kind = params["kind"]
-    fn = {"gram": _gram_cell, "kernel": _kernel_cell, "train": _train_cell,
+_KINDS = {"gram": _gram_cell, "kernel": _kernel_cell, "train": _train_cell,
           "attack": _attack_cell, "loo": _loo_cell, "bound": _bound_cell,
-          "realdata": _realdata_cell}[kind]
-    return fn(params, seed)
+          "realdata": _realdata_cell}
+
+
+def _cell(params: dict, seed: int) -> dict:
+    return run_kind(_KINDS, params, seed)
 
 
 CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 4, _cell)

@@ -10,7 +10,7 @@ import probes
 import spectra
 import theory
 
-from .._sweep import Cell, CellFunction, cell_seed
+from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid", "weights_for"]
@@ -117,12 +117,11 @@ def _attention_cell(p: dict, seed: int) -> dict:
             "align_mu": float((u @ mu_hat) ** 2)}
 
 
+_KINDS = {"bulk": _bulk_cell, "spike": _spike_cell, "attention": _attention_cell}
+
+
 def _cell(params: dict, seed: int) -> dict:
-    fn = {"bulk": _bulk_cell, "spike": _spike_cell, "attention": _attention_cell}.get(
-        params["kind"])
-    if fn is None:
-        raise ValueError(f"unknown cell kind {params['kind']!r}")
-    return fn(params, seed)
+    return run_kind(_KINDS, params, seed)
 
 
 CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=5, fn=_cell)

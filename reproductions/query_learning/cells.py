@@ -14,7 +14,7 @@ import torch
 import probes
 import theory
 
-from .._sweep import Cell, CellFunction, cell_seed
+from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid"]
@@ -203,13 +203,13 @@ def _gpu_cell(p: dict, seed: int) -> dict:
     return out
 
 
+_KINDS = {"exact": _exact_cell, "precision": _precision_cell, "lowrank": _lowrank_cell,
+          "noise": _noise_cell, "transformer": _transformer_cell, "multihead": _multihead_cell,
+          "gpu": _gpu_cell}
+
+
 def _cell(params: dict, seed: int) -> dict:
-    fn = {"exact": _exact_cell, "precision": _precision_cell, "lowrank": _lowrank_cell,
-          "noise": _noise_cell, "transformer": _transformer_cell,
-          "multihead": _multihead_cell, "gpu": _gpu_cell}.get(params["kind"])
-    if fn is None:
-        raise ValueError(f"unknown cell kind {params['kind']!r}")
-    return fn(params, seed)
+    return run_kind(_KINDS, params, seed)
 
 
 CELL_FUNCTION = CellFunction(name="query_learning.cell", version=3, fn=_cell)
