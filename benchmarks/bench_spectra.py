@@ -15,9 +15,7 @@ from __future__ import annotations
 import numpy as np
 from _timing import best_of  # benchmarks/ is on sys.path when run as a script
 
-import probes
-import spectra
-import theory
+from attnlab import probes, spectra, theory
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ import time
 
 import torch
 
-from reproductions._registry import get_paper
+from attnlab.reproductions._registry import get_paper
 
 
 def _short(payload) -> str:

@@ -25,7 +25,7 @@ start=$(date +%s)
 
 $PY benchmarks/bench_query_batching.py --device cuda 2>&1 | tee "$OUT/bench_query_cuda.txt"
 
-timeout "$QL_TIMEOUT" $PY -m reproductions.cli run query-learning --scale full --device cuda \
+timeout "$QL_TIMEOUT" $PY -m attnlab.reproductions.cli run query-learning --scale full --device cuda \
     --out "$RES" --no-progress 2>&1 | tee "$OUT/query_learning_full.txt"
 run="$RES/query-learning/full"
 for f in VERDICT.md manifest.json tables/gpu.csv tables/breakdown.csv; do
@@ -41,7 +41,7 @@ fi
 left=$(( BUDGET - ($(date +%s) - start) - 15 ))
 if [ "$left" -gt 30 ]; then
     echo "inverse-temperature full on cuda for at most $left s" | tee "$OUT/inverse_temperature_full.txt"
-    timeout "$left" $PY -m reproductions.cli run inverse-temperature --scale full --device cuda \
+    timeout "$left" $PY -m attnlab.reproductions.cli run inverse-temperature --scale full --device cuda \
         --out "$RES" 2>&1 | tr '\r' '\n' | tail -40 >> "$OUT/inverse_temperature_full.txt"
     find "$RES/inverse-temperature/cells" -name '*.json' 2>/dev/null | wc -l | sed 's/^/cells stored: /' \
         >> "$OUT/inverse_temperature_full.txt"

@@ -18,7 +18,7 @@ if ! $PY -c "import sklearn" 2>/dev/null; then
   [ -f "$ATTNLAB_DIGITS_CSV" ] || echo "no scikit-learn and no $ATTNLAB_DIGITS_CSV: digits cells will fail"
 fi
 start=$(date +%s)
-timeout "${BUDGET:-480}" $PY -m reproductions.cli run linear-attention-ntk --scale full \
+timeout "${BUDGET:-480}" $PY -m attnlab.reproductions.cli run linear-attention-ntk --scale full \
   --device cuda --out /tmp/gpu_ntk_res --no-progress > "$OUT/full.log" 2>&1
 echo "rc=$? wall=$(( $(date +%s) - start )) s" | tee -a "$OUT/full.log"
 tar czf "$OUT/results.tgz" -C /tmp/gpu_ntk_res . 2>/dev/null

@@ -1,4 +1,7 @@
-"""Figures of the linear-attention-ntk reproduction (arXiv 2603.13085). Tables in, Figure out."""
+"""Figures of the linear-attention-ntk reproduction (Miñoza, Medina, Ibañez, arXiv 2603.13085;
+reproductions/linear_attention_ntk/README.md). Tables in, Figure out: every line drawn —
+measured or theoretical — is a column of the table given (built in the paper's ``tables.py``).
+``ax=`` / ``axes=`` draw into the caller's axes (then the caller's figure is returned)."""
 
 from __future__ import annotations
 
@@ -12,20 +15,38 @@ __all__ = ["plot_kernel_errors", "plot_width_law", "plot_kappa_chain", "plot_dri
 
 _NET = {"attn": PALETTE[0], "relu": PALETTE[1]}
 _NAME = {"attn": "MLP-Attn", "relu": "2L-ReLU"}
+_DYN = {"gd": "GD (NTK param.)", "adam": "Adam 1e-3 + L2 1e-3", "mup": "μP (mean field)"}
 
 
 def _line(dataset: str) -> str:
     return "s--" if dataset == "digits" else "o-"
 
 
-_DYN = {"gd": "GD (NTK param.)", "adam": "Adam 1e-3 + L2 1e-3", "mup": "μP (mean field)"}
+def _one(ax, figsize):
+    """(figure, axes, whether the figure is ours to lay out)."""
+    if ax is None:
+        fig, ax = plt.subplots(figsize=figsize)
+        return fig, ax, True
+    return ax.figure, ax, False
 
 
-def plot_kernel_errors(kernel, dataset: str):
-    """e_F(m) (markers) with the variance-law prediction (line) and e_λ(m), both nets, one
-    dataset; the dotted guide has slope −½."""
+def _row(axes, count: int, figsize, **subplots):
+    """(figure, ``count`` axes in a row, whether the figure is ours to lay out)."""
+    if axes is None:
+        fig, grid = plt.subplots(1, count, figsize=figsize, squeeze=False, **subplots)
+        return fig, list(grid[0]), True
+    axes = list(np.ravel(axes))
+    if len(axes) != count:
+        raise ValueError(f"this figure draws {count} panels; got {len(axes)} axes")
+    return axes[0].figure, axes, False
+
+
+def plot_kernel_errors(kernel, dataset: str, *, axes=None):
+    """Two panels for one dataset, both nets: e_F(m) (markers, ``e_F_rms``) with the variance-law
+    prediction (line, ``e_F_pred``) and the slope −½ guide (dotted, ``e_F_lazy``); e_λ(m)
+    (``e_op_mean`` ± ``e_op_std``)."""
     with style():
-        fig, axes = plt.subplots(1, 2, figsize=(6.75, 2.4))
+        fig, axes, own = _row(axes, 2, (6.75, 2.4))
         k = kernel[kernel.dataset == dataset]
         for net, g in k.groupby("net"):
             axes[0].loglog(g.m, g.e_F_rms, "o", color=_NET[net], label=f"{_NAME[net]} measured")
@@ -34,35 +55,32 @@ def plot_kernel_errors(kernel, dataset: str):
             axes[1].errorbar(g.m, g.e_op_mean, yerr=g.e_op_std, fmt="o-", color=_NET[net],
                              label=_NAME[net])
         for ax in axes:
-            m = np.array([k.m.min(), k.m.max()], dtype=float)
             ax.set_xscale("log")
             ax.set_yscale("log")
-        m = np.array([k.m.min(), k.m.max()], dtype=float)
-        ref = float(k.e_F_rms.max())
-        axes[0].loglog(m, ref * (m / m[0]) ** -0.5, ":", color="0.4", label="slope −½")
+        guide = k.groupby("m").e_F_lazy.first().iloc[[0, -1]]  # a straight line: its ends
+        axes[0].loglog(guide.index, guide.to_numpy(), ":", color="0.4", label="slope −½")
         axes[0].set(xlabel="width m", ylabel="‖K_m − K∞‖_F / ‖K∞‖_F", title=f"{dataset}: e_F")
         axes[1].axhline(1.0, color="0.4", ls="--", lw=0.8)
         axes[1].set(xlabel="width m", ylabel="‖K_m − K∞‖₂ / λ_min(K∞)",
                     title="e_λ (dashed: perturbation = λ_min)")
         axes[0].legend()
         axes[1].legend()
-        fig.tight_layout()
+        if own:
+            fig.tight_layout()
     return fig
 
 
-def plot_width_law(width, paper_kappa: dict | None = None):
-    """m*(ε) against κ_d (MLP-Attn), with a fitted line, a slope-6 line through the data's
-    centre, and the paper's MNIST/CIFAR κ_d marked."""
+def plot_width_law(width, paper_kappa: dict | None = None, *, ax=None):
+    """m*(ε) against κ_d for MLP-Attn (``m_star``), with the fitted line (``m_star_fit``, its
+    slope ``m_star_fit_slope``), the paper's slope-6 line through the data's centre
+    (``m_star_paper_slope``), and ``paper_kappa`` ({name: κ_d}) marked."""
     with style():
-        fig, ax = plt.subplots(figsize=(3.4, 2.6))
-        a = width[width.net == "attn"]
+        fig, ax, own = _one(ax, (3.4, 2.6))
+        a = width[width.net == "attn"].sort_values("kappa_d")
         ax.loglog(a.kappa_d, a.m_star, "o", color=PALETTE[0], label="m*(ε) measured")
-        x, y = np.log(a.kappa_d.to_numpy()), np.log(a.m_star.to_numpy())
-        slope, icept = np.polyfit(x, y, 1)
-        xs = np.linspace(x.min(), x.max(), 50)
-        ax.loglog(np.exp(xs), np.exp(icept + slope * xs), color=PALETTE[0], lw=0.9,
-                  label=f"fit: slope {slope:.2f}")
-        ax.loglog(np.exp(xs), np.exp(y.mean() + 6 * (xs - x.mean())), "--", color=PALETTE[1],
+        ax.loglog(a.kappa_d, a.m_star_fit, color=PALETTE[0], lw=0.9,
+                  label=f"fit: slope {a.m_star_fit_slope.iloc[0]:.2f}")
+        ax.loglog(a.kappa_d, a.m_star_paper_slope, "--", color=PALETTE[1],
                   label="slope 6 (paper)")
         ax.set_ylim(float(a.m_star.min()) / 1e4, float(a.m_star.max()) * 1e8)
         for name, k in (paper_kappa or {}).items():
@@ -70,69 +88,73 @@ def plot_width_law(width, paper_kappa: dict | None = None):
             ax.text(k, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=6)
         ax.set(xlabel="κ_d(G)", ylabel="m*: ‖K_m − K∞‖₂ = ε·λ_min(K∞)")
         ax.legend(loc="lower right")
-        fig.tight_layout()
+        if own:
+            fig.tight_layout()
     return fig
 
 
-def plot_kappa_chain(gram, width):
-    """log κ(x̃-Gram) and log κ(K∞) against log κ_d(G), with the slope-3 line."""
+def plot_kappa_chain(gram, width, *, ax=None):
+    """κ(x̃-Gram) (one layer, ``gram.kappa_xtilde``) and κ(K∞) (MLP-Attn, ``width.kappa_K``)
+    against κ_d(G), with the slope-3 cube law (``gram.kappa_xtilde_cubed``)."""
     with style():
-        fig, ax = plt.subplots(figsize=(3.4, 2.6))
-        g = gram[gram.layers == 1]
+        fig, ax, own = _one(ax, (3.4, 2.6))
+        g = gram[gram.layers == 1].sort_values("kappa_d")
         a = width[width.net == "attn"]
         ax.loglog(g.kappa_d, g.kappa_xtilde, "s", color=PALETTE[2], label="κ(x̃-Gram)")
         ax.loglog(a.kappa_d, a.kappa_K, "o", color=PALETTE[0], label="κ(K∞), MLP-Attn")
-        kd = np.geomspace(float(g.kappa_d.min()), float(g.kappa_d.max()), 50)
-        ax.loglog(kd, kd**3 / float(g.kappa_d.min()) ** 3 * float(g.kappa_xtilde.min()), "--",
-                  color="0.4", label="slope 3")
+        ax.loglog(g.kappa_d, g.kappa_xtilde_cubed, "--", color="0.4", label="slope 3")
         ax.set(xlabel="κ_d(G)", ylabel="condition number")
         ax.legend()
-        fig.tight_layout()
+        if own:
+            fig.tight_layout()
     return fig
 
 
-def _per_dynamics(train, dyns, column: str, ylabel: str, *, guide: bool, sharey: bool):
+def _per_dynamics(train, dyns, column: str, ylabel: str, *, guide: str | None, sharey: bool,
+                  axes):
     """One panel per dynamics: ``column``'s mean ± SE over seeds against m, one line per
-    (dataset, net); ``guide`` adds the lazy slope −½ from the panel's largest value."""
+    (dataset, net); ``guide`` names the column of a dotted lazy-regime guide."""
     dyns = [d for d in dyns if d in set(train.dynamics)]
-    fig, axes = plt.subplots(1, len(dyns), figsize=(6.75, 2.3), squeeze=False, sharey=sharey)
-    for ax, dyn in zip(axes[0], dyns, strict=True):
+    fig, axes, own = _row(axes, len(dyns), (6.75, 2.3), sharey=sharey)
+    for ax, dyn in zip(axes, dyns, strict=True):
         t = train[train.dynamics == dyn]
         for (data, net), g in t.groupby(["dataset", "net"]):
             s = g.groupby("m")[column].agg(["mean", "sem"])
             ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt=_line(data), color=_NET[net],
                         label=f"{_NAME[net]}, {data}")
         if guide:
-            m = np.array([t.m.min(), t.m.max()], dtype=float)
-            ax.plot(m, float(t[column].max()) * (m / m[0]) ** -0.5, ":", color="0.4",
-                    label="slope −½ (lazy)")
+            line = t.groupby("m")[guide].first().iloc[[0, -1]]  # a straight line: its ends
+            ax.plot(line.index, line.to_numpy(), ":", color="0.4", label="slope −½ (lazy)")
         ax.set(xscale="log", yscale="log", xlabel="width m", title=_DYN[dyn])
-        if not sharey or ax is axes[0, 0]:
+        if not sharey or ax is axes[0]:
             ax.set_ylabel(ylabel)
-    axes[0, 0].legend()
-    fig.tight_layout()
+    axes[0].legend()
+    if own:
+        fig.tight_layout()
     return fig
 
 
-def plot_drift(train):
-    """Relative kernel drift ‖K_T − K₀‖_F/‖K₀‖_F against m, one panel per dynamics."""
+def plot_drift(train, *, axes=None):
+    """Relative kernel drift ‖K_T − K₀‖_F/‖K₀‖_F (``drift``) against m, one panel per dynamics,
+    with the lazy slope −½ (``drift_lazy``)."""
     with style():
         return _per_dynamics(train, ("gd", "adam", "mup"), "drift", "‖K_T − K₀‖_F / ‖K₀‖_F",
-                             guide=True, sharey=True)
+                             guide="drift_lazy", sharey=True, axes=axes)
 
 
-def plot_function_gap(train):
-    """Table 1 as a plot: RMS(f_m − f_NTK) on held-out points against m, GD and Adam."""
+def plot_function_gap(train, *, axes=None):
+    """Table 1 (v1) as a plot: RMS(f_m − f_NTK) on held-out points (``f_gap``) against m, GD
+    and Adam."""
     with style():
         return _per_dynamics(train, ("gd", "adam"), "f_gap", "RMS(f_m − f_NTK), test",
-                             guide=False, sharey=False)
+                             guide=None, sharey=False, axes=axes)
 
 
-def plot_malleability(attack):
+def plot_malleability(attack, *, axes=None):
     """Flip rate of the top-10% influence signs and Spearman ρ against ε (PGD): ReLU,
     attention transductive, attention with a frozen context."""
     with style():
-        fig, axes = plt.subplots(1, 2, figsize=(6.75, 2.3))
+        fig, axes, own = _row(axes, 2, (6.75, 2.3))
         a = attack[attack.attack == "pgd"]
         names = {"relu": "2L-ReLU", "attn_transductive": "MLP-Attn, transductive",
                  "attn_frozen": "MLP-Attn, frozen context"}
@@ -145,5 +167,6 @@ def plot_malleability(attack):
         axes[0].set(xscale="log", xlabel="ε (ℓ∞, PGD)", ylabel="flip rate, top 10%")
         axes[1].set(xscale="log", xlabel="ε (ℓ∞, PGD)", ylabel="Spearman ρ(clean, attacked)")
         axes[0].legend()
-        fig.tight_layout()
+        if own:
+            fig.tight_layout()
     return fig

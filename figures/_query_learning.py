@@ -1,5 +1,11 @@
-"""Figures of the query-learning reproduction (arXiv 2601.16873). Data frames in, Figure out;
-the frames are the tables written by the reproduction."""
+"""Figures of the query-learning reproduction (Bhattamishra, Shah, Hahn, Kanade, arXiv
+2601.16873; the claims are in ``reproductions/query_learning/README.md``).
+
+Tables in, Figure out; the tables are those ``reproductions/query_learning/tables.py`` writes,
+theory lines included (``query_curves``, the precision table's ``unit_rel_pred``), so these
+functions only draw. Each takes ``ax=`` (one panel) or ``axes=`` (a sequence, one per panel)
+to draw into existing axes; the figure is then the caller's, and its layout is left alone.
+"""
 
 from __future__ import annotations
 
@@ -11,48 +17,64 @@ from ._style import PALETTE, style
 __all__ = ["plot_query_counts", "plot_precision", "plot_phase_transition", "plot_noise"]
 
 
-def plot_query_counts(exact, transitions, transformer=None):
+def _panels(axes, n: int, **subplots):
+    """(figure, n axes, whether we made the figure): new ones in a row, or the caller's."""
+    if axes is None:
+        fig, grid = plt.subplots(1, n, squeeze=False, **subplots)
+        return fig, list(grid[0]), True
+    axes = list(axes)
+    if len(axes) != n:
+        raise ValueError(f"this figure draws {n} panels, got {len(axes)} axes")
+    return axes[0].figure, axes, False
+
+
+def plot_query_counts(curves, exact, transitions, transformer=None, *, ax=None):
     """Queries vs d (log-log): the oracle's counts for exact recovery on the d² + d line, the
     one-layer transformer's on 2(d² + d), and low-rank queries d + C·r(2d − r) at the measured
-    transition C (factored solver), with their r(2d − r)-lines."""
+    transition C (factored solver), with their lines. ``curves``: the ``query_curves`` table
+    (columns curve, r, C, d, queries); ``exact``, ``transitions``, ``transformer``: the
+    measured tables of those names."""
     with style():
-        fig, ax = plt.subplots(figsize=(3.4, 2.6))
-        d = np.geomspace(2, max(int(exact.d.max()), 64), 100)
-        ax.plot(d, d * d + d, color="0.6", lw=1, label="d² + d")
+        fig, (ax,), made = _panels(None if ax is None else [ax], 1, figsize=(3.4, 2.6))
+        line = curves[curves.curve == "exact"]
+        ax.plot(line.d, line.queries, color="0.6", lw=1, label="d² + d")
         q = exact.groupby("d").queries.first()
         ax.plot(q.index, q.to_numpy(), "o", color=PALETTE[0], label="exact (oracle count)")
         if transformer is not None and len(transformer):
             qt = transformer.groupby("d").queries.first()
-            ax.plot(d, 2 * (d * d + d), ":", color="0.6", lw=1)
+            line = curves[curves.curve == "transformer"]
+            ax.plot(line.d, line.queries, ":", color="0.6", lw=1)
             ax.plot(qt.index, qt.to_numpy(), "s", mfc="none", color=PALETTE[1],
                     label="transformer: 2(d² + d)")
         fac = transitions[(transitions.method == "factored") & np.isfinite(transitions.C)]
+        low = curves[curves.curve == "low rank"]
         for k, (r, g) in enumerate(fac.groupby("r")):
             c = PALETTE[(k + 2) % len(PALETTE)]
-            C = float(g.C.max())
-            dr = d[d >= 2 * r]  # r ≤ d/2: the low-rank regime
-            ax.plot(dr, dr + C * r * (2 * dr - r), "--", color=c, lw=0.8)
+            line = low[low.r == r]
+            C = float(line.C.iloc[0])
+            ax.plot(line.d, line.queries, "--", color=c, lw=0.8)
             ax.plot(g.d, g.queries_at_C, "^", color=c, label=f"low rank r={r} (C={C:g})")
         ax.set(xscale="log", yscale="log", xlabel="d", ylabel="value queries")
         ax.xaxis.set_minor_formatter(plt.NullFormatter())
         ax.legend(loc="upper left")
-        fig.tight_layout()
+        if made:
+            fig.tight_layout()
     return fig
 
 
-def plot_precision(precision, breakdown):
-    """Max relative error of Ŵ vs logit scale z, per oracle dtype: unit probes (solid) and
-    adaptive probes (dashed), the first-order prediction (dotted, relative RMS) and the
-    breakdown logit ln(2/ε) (vertical)."""
+def plot_precision(precision, breakdown, *, axes=None):
+    """Max relative error of Ŵ vs logit scale z, one panel per oracle dtype (``axes``: one
+    per row of ``breakdown``): unit probes (solid) and adaptive probes (dashed), the
+    first-order prediction (dotted, relative RMS, column ``unit_rel_pred``) and the breakdown
+    logit ln(2/ε) (vertical)."""
     with style():
         dtypes = list(breakdown.dtype)
-        fig, axes = plt.subplots(1, len(dtypes), figsize=(6.75, 2.1), squeeze=False,
-                                 sharey=True)
-        for ax, dtype in zip(axes[0], dtypes, strict=True):
+        fig, axes, made = _panels(axes, len(dtypes), figsize=(6.75, 2.1), sharey=True)
+        for ax, dtype in zip(axes, dtypes, strict=True):
             g = precision[precision.dtype == dtype]
             unit = g.groupby("z").unit_max_rel.median().replace(np.inf, 1e3).clip(upper=1e3)
             adapt = g.groupby("z").adaptive_max_rel.median().clip(lower=1e-17)
-            pred = (g.unit_rms_pred / g.z).groupby(g.z).median()
+            pred = g.groupby("z").unit_rel_pred.median()
             ax.plot(unit.index, unit.clip(lower=1e-17), color=PALETTE[0], label="unit probes")
             ax.plot(adapt.index, adapt, "--", color=PALETTE[2], label="adaptive")
             ax.plot(pred.index, pred, ":", color=PALETTE[1], label="first order")
@@ -64,18 +86,20 @@ def plot_precision(precision, breakdown):
             ax.set(xscale="log", yscale="log", xlabel="logit scale z = |W_ij|",
                    title=f"{dtype} (ln 2/ε = {b.breakdown_pred:.1f})", ylim=(1e-17, 2e3))
             ax.xaxis.set_minor_formatter(plt.NullFormatter())
-        axes[0, 0].set_ylabel("relative error of Ŵ")
-        axes[0, 0].legend(loc="upper left")
-        fig.tight_layout()
+        axes[0].set_ylabel("relative error of Ŵ")
+        axes[0].legend(loc="upper left")
+        if made:
+            fig.tight_layout()
     return fig
 
 
-def plot_phase_transition(lowrank):
-    """Success rate of low-rank recovery over (r, m/[r(2d − r)]), one panel per solver and d."""
+def plot_phase_transition(lowrank, *, axes=None):
+    """Success rate of low-rank recovery over (r, m/[r(2d − r)]), one panel per (solver, d)
+    of the ``lowrank`` table (``axes``: one per pair, sorted), with a shared colour bar."""
     with style():
         keys = sorted(lowrank.groupby(["method", "d"]).groups)
-        fig, axes = plt.subplots(1, len(keys), figsize=(6.75, 1.9), squeeze=False)
-        for ax, (method, d) in zip(axes[0], keys, strict=True):
+        fig, axes, made = _panels(axes, len(keys), figsize=(6.75, 1.9))
+        for ax, (method, d) in zip(axes, keys, strict=True):
             g = lowrank[(lowrank.method == method) & (lowrank.d == d)]
             table = g.pivot(index="r", columns="ratio", values="success")
             im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
@@ -89,17 +113,19 @@ def plot_phase_transition(lowrank):
                 if np.isfinite(val):
                     ax.text(j, i, f"{val:.2f}".lstrip("0") if val < 1 else "1", ha="center",
                             va="center", fontsize=5, color="white" if val < 0.6 else "black")
-        axes[0, 0].set_ylabel("rank r")
-        fig.colorbar(im, ax=axes[0].tolist(), fraction=0.02, label="success")
-        fig.subplots_adjust(bottom=0.25)
+        axes[0].set_ylabel("rank r")
+        fig.colorbar(im, ax=axes, fraction=0.02, label="success")
+        if made:
+            fig.subplots_adjust(bottom=0.25)
     return fig
 
 
-def plot_noise(noise, fits):
-    """Error vs tolerance τ per noise model with our first-order bound (left), and the
-    one-factor sweeps ‖W‖, d, μ, R with their fitted slopes (right)."""
+def plot_noise(noise, fits, *, axes=None):
+    """Error vs tolerance τ per noise model with our first-order bound (first panel; column
+    ``entry_bound``), and the one-factor sweeps ‖W‖, d, μ, R with their fitted slopes from
+    ``fits`` (four panels; ``axes``: five in all)."""
     with style():
-        fig, axes = plt.subplots(1, 5, figsize=(6.75, 1.9))
+        fig, axes, made = _panels(axes, 5, figsize=(6.75, 1.9))
         ax = axes[0]
         tau = noise[(noise.sweep == "tau") & noise.scaled]
         for k, (kind, g) in enumerate(tau.groupby("noise")):
@@ -134,5 +160,6 @@ def plot_noise(noise, fits):
         for ax in axes:
             ax.xaxis.set_minor_formatter(plt.NullFormatter())
             ax.yaxis.set_minor_formatter(plt.NullFormatter())
-        fig.tight_layout()
+        if made:
+            fig.tight_layout()
     return fig

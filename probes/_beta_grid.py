@@ -6,7 +6,8 @@ For gaps Δ: [n] (Δ_j = max s − s_j ≥ 0, optional multiplicities w_j) and �
     H(β)  = log Z + β S₁/Z,          S₁(β) = Σ_j w_j Δ_j e^{−βΔ_j}
 
 (softmax written on gaps: every weight is in (0, 1], so nothing overflows and no log-sum-exp
-shift is needed; arXiv 2605.12697 reconstruction, ``shared/papers/inverse-temperature.md``).
+shift is needed; Hayase & Karakida, arXiv 2605.12697, as reconstructed in
+``reproductions/inverse_temperature/README.md``).
 
 Evaluating these sums for B values of β naively costs B passes over the row. Here the row is
 cut into chunks of the gap axis, each with centre c and half-width h, and the chunk's power sums

@@ -12,6 +12,8 @@ import math
 import numpy as np
 import torch
 
+from ._text import stdlib_text
+
 __all__ = ["MiniLM", "minilm_logits", "load_minilm"]
 
 
@@ -85,8 +87,6 @@ def load_minilm() -> MiniLM:
 def minilm_logits(n: int, rows: int, *, seed: int) -> np.ndarray:
     """``[rows, 6, 12, n]`` logits on windows of exactly n word-piece tokens of the standard
     library's text ([CLS] … [SEP] included; query at the middle token)."""
-    from ._text import stdlib_text
-
     if not 4 <= n <= 512:
         raise ValueError("MiniLM rows need 4 ≤ n ≤ 512 tokens")
     model = load_minilm()

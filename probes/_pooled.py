@@ -1,7 +1,7 @@
-"""Pooled sequence representations of the pooled-spectra paper (Seddik, arXiv 2605.06826;
-reference model of ``shared/papers/pooled-spectra.md``): a fixed two-class Gaussian-mixture
-token table, sequences whose positions' classes are correlated through R, and pooling with
-fixed weights or with a real parameter-free causal self-attention layer.
+"""Pooled sequence representations of the pooled-spectra paper (Seddik, arXiv 2605.06826,
+abstract; the reference model: ``reproductions/pooled_spectra/README.md``): a fixed two-class
+Gaussian-mixture token table, sequences whose positions' classes are correlated through R,
+and pooling with fixed weights or with a real parameter-free causal self-attention layer.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Black-box attention models that count their queries (the oracles of the query-learning paper).
 
 Bhattamishra, Shah, Hahn, Kanade, "Provably Learning Attention with Queries", arXiv 2601.16873.
-The model (``shared/papers/query-learning.md``; the arXiv HTML's opening confirms the setting:
-"a learner may adaptively query the oracle with any sequence of vectors and observe the output"):
+The setting is the abstract's: "a learner may adaptively query the oracle with any sequence of
+vectors and observe the output"; the model, a single-head attention regressor, is as we
+reconstruct it (``reproductions/query_learning/README.md``):
 
     f(X) = softmax(X W x_N)ᵀ X v,      X: [N, d] (its last row x_N is the query), W: [d, d], v: [d]
 

@@ -1,11 +1,12 @@
 """Attention rows s = g(E) drawn exactly (n ≤ 10⁷ on a CPU) or semi-analytically (n ≤ 10¹²).
 
 Exact: E_j i.i.d. Exp(1), s_j = g(E_j) — the law of every family in :mod:`theory._families`.
-Semi-analytic (``shared/papers/inverse-temperature.md``, "Sampling n up to 10¹²"): the
-(K+1)-th largest E is −log U with U ~ Beta(K+1, n−K); the K values above it are that
-threshold τ plus i.i.d. Exp(1) (memorylessness); the n−K−1 values below τ are represented by
-their expected counts in a deterministic histogram whose bins are log-spaced in the distance
-y = τ − E from the threshold, i.e. fine where the top of the row is. Linear bins would smear the
+Semi-analytic (this toolkit's sampler for n up to 10¹², not the paper's; see
+``reproductions/inverse_temperature/README.md``): the (K+1)-th largest E is −log U with
+U ~ Beta(K+1, n−K); the K values above it are that threshold τ plus i.i.d. Exp(1)
+(memorylessness); the n−K−1 values below τ are represented by their expected counts in a
+deterministic histogram whose bins are log-spaced in the distance y = τ − E from the
+threshold, i.e. fine where the top of the row is. Linear bins would smear the
 values next to the top and corrupt every statistic that depends on the first gaps. Cost
 O(K + bins), independent of n.
 """
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from theory import get_family
+from attnlab.theory import get_family
 
 __all__ = ["exact_scores", "exact_rows", "SemiAnalyticRow", "semi_analytic_row"]
 

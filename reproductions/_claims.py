@@ -1,17 +1,35 @@
 """Claims and verdicts: the unit in which a reproduction reports.
 
-A :class:`ClaimSpec` is what the paper says (id, statement, where, the criterion we test);
-a :class:`Claim` adds what was predicted, what was measured, the numbers and the verdict.
-Verdicts are computed from measurements by :func:`verdict_from`, never written by hand.
+A :class:`ClaimSpec` is what the paper says (id, statement, where, the criterion we test) and
+how it is judged, declared once with :meth:`ClaimList.claim`::
+
+    CLAIMS = ClaimList()
+
+    @CLAIMS.claim("T1", statement="ZZᵀ = G³", source="arXiv 2603.13085, abstract",
+                  criterion="relative error < {tol:g} on every dataset", tol=1e-10)
+    def _t1(spec, config, tables):
+        worst = float(tables["gram"].rel_error.max())
+        return spec.result(prediction="0", measurement=f"{worst:.1e}",
+                           verdict=verdict_from(worst < spec.limits["tol"]))
+
+The criterion's numbers (``tol`` above) are written once, as keywords: the prose criterion is
+formatted from them and the judge reads them from ``spec.limits``, so the two cannot drift
+apart. A :class:`Claim` adds what was predicted, what was measured, the numbers and the
+verdict. Verdicts are computed from measurements (:func:`verdict_from`, :func:`decide`), never
+written by hand.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import math
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from types import MappingProxyType
 
 import numpy as np
 
-__all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "ClaimSpec", "Claim", "verdict_from"]
+__all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "ClaimSpec", "ClaimList", "Claim",
+           "verdict_from", "decide", "across_seeds"]
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
@@ -21,10 +39,30 @@ VERDICTS = (REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE)
 
 @dataclass(frozen=True)
 class ClaimSpec:
+    """A claim: ``criterion`` is prose formatted from ``limits`` (``"{tol:g}"``); ``judge``
+    is ``(spec, config, tables) -> Claim``. Calling the spec judges it."""
+
     id: str
     statement: str
     source: str  # where the paper makes it (or "reconstruction" / "beyond the paper")
     criterion: str
+    limits: Mapping = field(default_factory=dict)  # the criterion's numbers, by name
+    judge: Callable | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        limits = MappingProxyType(dict(self.limits))
+        object.__setattr__(self, "limits", limits)
+        try:
+            text = self.criterion.format(**limits)
+        except (KeyError, IndexError, ValueError) as e:
+            raise ValueError(f"claim {self.id}: criterion does not format from its limits "
+                             f"({type(e).__name__}: {e}); double literal braces") from None
+        object.__setattr__(self, "criterion", text)
+
+    def __call__(self, config, tables) -> Claim:
+        if self.judge is None:
+            raise TypeError(f"claim {self.id} has no judge")
+        return self.judge(self, config, tables)
 
     def result(self, *, prediction: str, measurement: str, verdict: str, numbers=None,
                note: str = "") -> Claim:
@@ -40,6 +78,43 @@ class ClaimSpec:
                            verdict=INCONCLUSIVE)
 
 
+class ClaimList(Sequence):
+    """A paper's claims in declaration order; :meth:`claim` declares one (a decorator on its
+    judge, returning the :class:`ClaimSpec`)."""
+
+    def __init__(self):
+        self._specs: list[ClaimSpec] = []
+
+    def claim(self, id: str, *, statement: str, source: str, criterion: str, **limits):
+        if any(s.id == id for s in self._specs):
+            raise ValueError(f"claim {id} is declared twice")
+
+        def register(judge: Callable) -> ClaimSpec:
+            spec = ClaimSpec(id, statement, source, criterion, limits, judge)
+            self._specs.append(spec)
+            return spec
+
+        return register
+
+    def judge(self, config, tables) -> list[Claim]:
+        """Every claim's verdict, in declaration order."""
+        return [spec(config, tables) for spec in self._specs]
+
+    def __getitem__(self, i):
+        if isinstance(i, str):
+            for s in self._specs:
+                if s.id == i:
+                    return s
+            raise KeyError(i)
+        return self._specs[i]
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __iter__(self) -> Iterator[ClaimSpec]:
+        return iter(self._specs)
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str
@@ -51,9 +126,37 @@ class Claim:
     verdict: str
     numbers: dict = field(default_factory=dict)
     note: str = ""
+    # {"seeds": K, "agree": k, "verdicts": {seed: verdict}}: k = the largest number of seeds
+    # that gave the same verdict (see :func:`across_seeds`)
+    stability: dict | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def across_seeds(runs: dict[int, list[Claim]]) -> list[Claim]:
+    """One list of claims from the same claims judged on K independent seeds: the first
+    seed's claim, with ``stability`` recorded. A verdict is only as good as its agreement:
+    where the seeds disagree, the claim is reported inconclusive, with the split."""
+    seeds = list(runs)
+    first = runs[seeds[0]]
+    out = []
+    for i, claim in enumerate(first):
+        if any(runs[s][i].id != claim.id for s in seeds):
+            raise ValueError(f"seeds judged different claims at position {i}")
+        verdicts = {str(s): runs[s][i].verdict for s in seeds}
+        counts = {v: list(verdicts.values()).count(v) for v in VERDICTS if v in
+                  verdicts.values()}
+        stability = {"seeds": len(seeds), "agree": max(counts.values()), "verdicts": verdicts}
+        if len(counts) == 1:
+            out.append(replace(claim, stability=stability))
+            continue
+        split = ", ".join(f"{v} ×{n}" for v, n in counts.items())
+        out.append(replace(
+            claim, verdict=INCONCLUSIVE, stability=stability,
+            measurement=f"the verdict changes with the seed ({split} over {len(seeds)} seeds); "
+                        f"seed {seeds[0]}: {claim.measurement}"))
+    return out
 
 
 def verdict_from(passed, *, enough_data: bool = True) -> str:
@@ -61,6 +164,24 @@ def verdict_from(passed, *, enough_data: bool = True) -> str:
     if not enough_data or passed is None:
         return INCONCLUSIVE
     return REPRODUCED if bool(passed) else NOT_REPRODUCED
+
+
+def decide(low, high, band, *, enough_data: bool = True) -> str:
+    """The one three-way rule for an estimate with its uncertainty ``[low, high]`` (a
+    confidence interval, a ± k SE range, or an exact bound) against the claim's tolerance
+    ``band = (lo, hi)`` (use ±inf for a one-sided band): inside → reproduced; disjoint →
+    not reproduced; overlapping the band's edge, NaN, or not enough data → inconclusive."""
+    lo, hi = float(band[0]), float(band[1])
+    low, high = float(low), float(high)
+    if not enough_data or math.isnan(low) or math.isnan(high):
+        return INCONCLUSIVE
+    if low > high:
+        raise ValueError(f"interval [{low}, {high}] is empty")
+    if lo <= low and high <= hi:
+        return REPRODUCED
+    if high < lo or low > hi:
+        return NOT_REPRODUCED
+    return INCONCLUSIVE
 
 
 def _plain(obj):

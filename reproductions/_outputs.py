@@ -14,15 +14,17 @@ import os
 import platform
 import shutil
 import subprocess
+import uuid
 from importlib import metadata
 from pathlib import Path
 
-from figures import save_figure
+from attnlab.figures import save_figure
 
 from ._claims import Claim
 from ._store import canonical_json
 
-__all__ = ["config_hash", "manifest", "write_outputs", "verdict_markdown", "markdown_table"]
+__all__ = ["config_hash", "manifest", "write_outputs", "verdict_markdown", "markdown_table",
+           "seed_agreement"]
 
 _PACKAGES = ("attnlab", "numpy", "scipy", "pandas", "matplotlib", "torch", "jax", "dask",
              "distributed", "neural-tangents")
@@ -89,6 +91,17 @@ def manifest(*, paper, config, device: str, device_name: str, engine: str, stats
     }
 
 
+def seed_agreement(stability: dict | None, *, long: bool = False) -> str:
+    """A claim's ``stability`` as '3/3' (with ``long``: and which verdict each seed gave)."""
+    s = stability
+    if not s:
+        return "–"
+    short = f"{s['agree']}/{s['seeds']}"
+    if not long:
+        return short
+    return f"{short} agree (" + ", ".join(f"seed {k}: {v}" for k, v in s["verdicts"].items()) + ")"
+
+
 def verdict_markdown(paper, config, claims: list[Claim], figure_names, table_names,
                      man: dict) -> str:
     counts = {v: sum(c.verdict == v for c in claims)
@@ -103,16 +116,21 @@ def verdict_markdown(paper, config, claims: list[Claim], figure_names, table_nam
         f"**{counts['reproduced']} reproduced · {counts['not reproduced']} not reproduced · "
         f"{counts['inconclusive']} inconclusive** (of {len(claims)} claims)",
         "",
-        "| id | verdict | prediction | measurement |",
-        "|---|---|---|---|",
+        f"Seeds: {', '.join(map(str, man.get('seeds', [config.seed])))} — a claim's verdict "
+        "stands only if every seed gives it; otherwise it is reported inconclusive.",
+        "",
+        "| id | verdict | seeds agreeing | prediction | measurement |",
+        "|---|---|---|---|---|",
     ]
     for c in claims:
-        lines.append(f"| {c.id} | **{c.verdict}** | {c.prediction} | {c.measurement} |")
+        lines.append(f"| {c.id} | **{c.verdict}** | {seed_agreement(c.stability)} | "
+                     f"{c.prediction} | {c.measurement} |")
     lines.append("")
     for c in claims:
         lines += [f"## {c.id} — {c.verdict}", "", c.statement, "",
                   f"- where: {c.source}", f"- criterion: {c.criterion}",
-                  f"- predicted: {c.prediction}", f"- measured: {c.measurement}"]
+                  f"- predicted: {c.prediction}", f"- measured: {c.measurement}",
+                  f"- seeds: {seed_agreement(c.stability, long=True)}"]
         if c.note:
             lines.append(f"- note: {c.note}")
         lines.append("")
@@ -123,33 +141,84 @@ def verdict_markdown(paper, config, claims: list[Claim], figure_names, table_nam
     return "\n".join(lines) + "\n"
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _recover(dest: Path) -> None:
+    """Finish what a run killed during its swap left: its previous results (``.old-<pid>``)
+    go back in place if nothing replaced them, else away; dead runs' staging folders go."""
+    for leftover in sorted(dest.parent.glob(f".{dest.name}.*-*")):
+        pid = leftover.name.rpartition("-")[2]
+        if not pid.isdigit() or _pid_alive(int(pid)):
+            continue
+        if leftover.name.startswith(f".{dest.name}.old-") and not dest.exists():
+            os.replace(leftover, dest)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _write(path: Path, text: str) -> None:
+    with open(path, "w") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _fsync_tree(root: Path) -> None:
+    """Flush every staged file and folder before the rename makes them the results."""
+    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
 def write_outputs(dest: Path, *, paper, config, tables: dict, claims: list[Claim],
                   figures: dict, man: dict) -> Path:
+    """Stage everything beside ``dest``, then swap it in under a lock on ``dest``'s folder:
+    two runs writing the same folder take turns (the later one's results win), and a run
+    killed mid-swap is repaired by the next one (:func:`_recover`)."""
+    import fcntl
+
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    staging = dest.parent / f".{dest.name}.staging-{os.getpid()}"
-    old = dest.parent / f".{dest.name}.old-{os.getpid()}"
-    for leftover in (staging, old):  # from a run of the same pid killed mid-swap
-        shutil.rmtree(leftover, ignore_errors=True)
+    me = f"{uuid.uuid4().hex[:12]}-{os.getpid()}"  # unique per call, ends with the pid
+    staging = dest.parent / f".{dest.name}.staging-{me}"
+    old = dest.parent / f".{dest.name}.old-{me}"
     try:
         (staging / "tables").mkdir(parents=True)
         (staging / "figures").mkdir()
         for name, frame in tables.items():
             frame.to_csv(staging / "tables" / f"{name}.csv", index=False, float_format="%.10g")
-            (staging / "tables" / f"{name}.md").write_text(markdown_table(frame))
+            _write(staging / "tables" / f"{name}.md", markdown_table(frame))
         provenance = {k: man[k] for k in ("slug", "scale", "config_hash", "git_sha", "device")}
         for name, fig in figures.items():
             save_figure(fig, staging / "figures" / name, provenance=provenance)
-        (staging / "verdict.json").write_text(json.dumps(
+        _write(staging / "verdict.json", json.dumps(
             {"slug": paper.slug, "scale": config.scale, "title": paper.title,
              "arxiv": paper.arxiv, "claims": [c.to_dict() for c in claims]}, indent=2) + "\n")
-        (staging / "manifest.json").write_text(json.dumps(man, indent=2) + "\n")
-        (staging / "VERDICT.md").write_text(verdict_markdown(
+        _write(staging / "manifest.json", json.dumps(man, indent=2) + "\n")
+        _write(staging / "VERDICT.md", verdict_markdown(
             paper, config, claims, list(figures), list(tables), man))
-        if dest.exists():
-            os.replace(dest, old)
-        os.replace(staging, dest)
+        _fsync_tree(staging)
+        with open(dest.parent / f".{dest.name}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            _recover(dest)
+            if dest.exists():
+                os.replace(dest, old)
+            os.replace(staging, dest)
+            shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        if old.exists() and not dest.exists():
+            os.replace(old, dest)  # the swap failed between its renames: put results back
         shutil.rmtree(old, ignore_errors=True)
     return dest

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ._claims import ClaimSpec
+from ._claims import Claim, ClaimSpec
 from ._sweep import CellFunction
 
 __all__ = ["Paper", "SCALES"]
@@ -16,6 +16,10 @@ SCALES = ("smoke", "quick", "full")
 
 @dataclass(frozen=True)
 class Paper:
+    """Everything the shared machinery needs from one paper. A paper's subpackage defines
+    ``PAPER = Paper(...)`` in its ``__init__``; that is all registration there is (discovery:
+    ``_registry``). ``claims`` is the paper's :class:`ClaimList`, each claim with its judge."""
+
     slug: str
     title: str
     authors: str
@@ -25,6 +29,17 @@ class Paper:
     cells: Callable  # config -> list[Cell]
     cell_function: CellFunction
     tables: Callable  # (config, cells, payloads) -> dict[str, DataFrame]
-    judge: Callable  # (config, tables) -> list[Claim]
     figures: Callable  # (config, tables) -> dict[str, Figure]
     cuda_capable: bool = True
+
+    def __post_init__(self):
+        ids = [c.id for c in self.claims]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"paper {self.slug}: claim ids repeat: {ids}")
+        unjudged = [c.id for c in self.claims if c.judge is None]
+        if unjudged:
+            raise ValueError(f"paper {self.slug}: claims without a judge: {unjudged}")
+
+    def judge(self, config, tables) -> list[Claim]:
+        """Every claim's verdict, in the order the claims are declared."""
+        return [claim(config, tables) for claim in self.claims]

@@ -1,37 +1,89 @@
-"""The papers this toolkit reproduces, by slug."""
+"""The papers this toolkit reproduces, found by discovery.
+
+Two sources, nothing listed by hand:
+- built-in: every subpackage of ``attnlab.reproductions`` whose ``__init__`` defines ``PAPER``;
+- installed: every ``attnlab.papers`` entry point of any installed distribution, naming a
+  :class:`Paper` (``[project.entry-points."attnlab.papers"] my-paper = "my_pkg:PAPER"``), so a
+  researcher checks their own paper's claims without forking.
+
+Adding a paper is adding its subpackage (or its entry point): the CLI, ``attnlab list``, the
+Makefile's ``reproduce-*`` targets, the report and the notebook tests all derive from here.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
+from importlib.metadata import entry_points
+
 from ._paper import Paper
 
-__all__ = ["get_paper", "paper_slugs", "PLANNED"]
+__all__ = ["get_paper", "paper_slugs", "papers", "builtin_slugs", "ENTRY_POINT_GROUP"]
 
-# Specified in shared/papers/ and tracked as issues; not implemented yet.
-PLANNED = {
-    "energy-field": "Lee (arXiv 2605.02907)",
-    "lora-forgetting": "Koubbi, Hernandez, Boussard (arXiv 2402.15415)",
-    "logic-encoder-decoder": "Ahvonen, Heiman, Kuusisto, Moreno, Selin (arXiv 2605.07705)",
-}
+ENTRY_POINT_GROUP = "attnlab.papers"
+_ROOT = __name__.rpartition(".")[0]  # attnlab.reproductions
 
 
-def _papers() -> dict[str, Paper]:
-    from .inverse_temperature import PAPER as inverse_temperature
-    from .linear_attention_ntk import PAPER as linear_attention_ntk
-    from .pooled_spectra import PAPER as pooled_spectra
-    from .query_learning import PAPER as query_learning
+def _builtin() -> dict[str, Paper]:
+    root = importlib.import_module(_ROOT)
+    found = {}
+    for info in sorted(pkgutil.iter_modules(root.__path__), key=lambda m: m.name):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        paper = getattr(importlib.import_module(f"{_ROOT}.{info.name}"), "PAPER", None)
+        if isinstance(paper, Paper):
+            found[paper.slug] = paper
+    return found
 
-    return {p.slug: p for p in (inverse_temperature, query_learning, pooled_spectra,
-                                 linear_attention_ntk)}
+
+def _installed(taken: dict[str, Paper]) -> dict[str, Paper]:
+    found = {}
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        where = f"entry point {ep.name!r} ({ep.value}) of group {ENTRY_POINT_GROUP}"
+        try:
+            paper = ep.load()
+        except Exception as e:  # a broken plugin names itself; it must not hide the others
+            raise ValueError(f"{where} failed to load: {type(e).__name__}: {e}") from None
+        if not isinstance(paper, Paper):
+            raise ValueError(f"{where} is a {type(paper).__name__}, not an attnlab Paper")
+        if paper.slug in taken or paper.slug in found:
+            raise ValueError(f"{where} registers slug {paper.slug!r}, which is already taken")
+        found[paper.slug] = paper
+    return found
+
+
+@functools.cache
+def papers() -> dict[str, Paper]:
+    """Every paper by slug: the built-in ones (alphabetical), then installed plugins."""
+    builtin = _builtin()
+    return {**builtin, **_installed(builtin)}
+
+
+def builtin_slugs() -> list[str]:
+    """The slugs shipped in this repository (each has a notebook and a README row)."""
+    return list(_builtin())
 
 
 def paper_slugs() -> list[str]:
-    return list(_papers())
+    return list(papers())
 
 
 def get_paper(slug: str) -> Paper:
-    papers = _papers()
-    if slug in papers:
-        return papers[slug]
-    if slug in PLANNED:
-        raise ValueError(f"paper {slug!r} is planned but not implemented yet")
-    raise ValueError(f"unknown paper {slug!r}; known: {', '.join(papers)}")
+    # a built-in paper's subpackage is its slug with underscores: import only that one
+    # (fast, and one paper's import error cannot stop another paper's run)
+    name = slug.replace("-", "_")
+    if name.isidentifier() and not name.startswith("_"):
+        try:
+            module = importlib.import_module(f"{_ROOT}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{_ROOT}.{name}":
+                raise
+        else:
+            paper = getattr(module, "PAPER", None)
+            if isinstance(paper, Paper) and paper.slug == slug:
+                return paper
+    known = papers()
+    if slug not in known:
+        raise ValueError(f"unknown paper {slug!r}; known: {', '.join(known)}")
+    return known[slug]

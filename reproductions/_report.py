@@ -5,13 +5,39 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ._errors import UsageError
+from ._outputs import seed_agreement
 from ._store import atomic_write_text
 
 __all__ = ["write_report"]
 
 
+def _read(path: Path, what: str) -> dict:
+    try:
+        data = json.loads(path.read_text())
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        if what == "verdict":
+            missing = [k for k in ("slug", "scale", "title", "arxiv", "claims") if k not in data]
+            missing += [f"claims[{i}].{k}" for i, c in enumerate(data.get("claims", []))
+                        for k in ("id", "verdict", "measurement") if k not in c]
+            if missing:
+                raise KeyError(", ".join(missing))
+    except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
+        raise UsageError(f"{path} is not a readable {what} file ({type(e).__name__}: {e}); "
+                         "rerun that paper or remove its folder") from None
+    return data
+
+
 def write_report(out: str | Path = "results") -> Path:
+    """``<out>/REPORT.md`` over every ``<out>/<slug>/<scale>/verdict.json``. ``out`` must be
+    an existing folder; a damaged verdict or manifest is a one-line usage error."""
+    if str(out).strip() == "":
+        raise UsageError("--out is empty; name the results folder (default: results)")
     out = Path(out)
+    if not out.is_dir():
+        raise UsageError(f"--out {out} is not a folder" if out.exists() else
+                         f"no results folder {out}; run `attnlab run <slug>` first")
     runs = sorted(out.glob("*/*/verdict.json"))
     lines = ["# attnlab report", ""]
     if not runs:
@@ -21,9 +47,9 @@ def write_report(out: str | Path = "results") -> Path:
                   "|---|---|---|---|---|---|"]
         parsed = []
         for path in runs:
-            verdict = json.loads(path.read_text())
+            verdict = _read(path, "verdict")
             man_path = path.parent / "manifest.json"
-            man = json.loads(man_path.read_text()) if man_path.exists() else {}
+            man = _read(man_path, "manifest") if man_path.exists() else {}
             parsed.append((path, verdict, man))
             c = [x["verdict"] for x in verdict["claims"]]
             lines.append(f"| [{verdict['slug']}]({path.parent.relative_to(out)}/VERDICT.md) | "
@@ -35,9 +61,11 @@ def write_report(out: str | Path = "results") -> Path:
             lines += ["", f"## {verdict['title']} — `{verdict['slug']}`, {verdict['scale']}", "",
                       f"arXiv {verdict['arxiv']} · device {man.get('device', '?')} · "
                       f"git {man.get('git_sha', '?')} · config {man.get('config_hash', '?')}",
-                      "", "| claim | verdict | measured |", "|---|---|---|"]
+                      "", "| claim | verdict | seeds agreeing | measured |", "|---|---|---|---|"]
             for c in verdict["claims"]:
-                lines.append(f"| {c['id']} | **{c['verdict']}** | {c['measurement']} |")
+                lines.append(f"| {c['id']} | **{c['verdict']}** | "
+                             f"{seed_agreement(c.get('stability'))} | "
+                             f"{c['measurement']} |")
             lines.append("")
             for fig in sorted((path.parent / "figures").glob("*.png")):
                 lines.append(f"![{fig.stem}]({rel}/figures/{fig.name})")

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._claims import across_seeds
+from ._errors import UsageError
 from ._outputs import manifest, write_outputs
 from ._paper import SCALES
 from ._registry import get_paper
-from ._store import CellStore, cell_key
+from ._store import CellStore, cell_key, cell_meta
 from ._sweep import ENGINES, SweepStats, run_sweep
 
 __all__ = ["UsageError", "resolve_device", "run_paper", "judge_stored", "RunResult",
            "load_tables"]
-
-
-class UsageError(ValueError):
-    """Bad input from the user: reported as one line, exit code 2."""
 
 
 @dataclass
@@ -47,6 +47,42 @@ def resolve_device(device: str) -> tuple[str, str]:
     return "cpu", "cpu"
 
 
+MAX_SEEDS = 100  # a stability check, not a sweep: more seeds are a bigger grid
+
+
+def _validate_seeds(seed: int, seeds: int) -> list[int]:
+    if seed < 0:
+        raise UsageError(f"--seed must be ≥ 0, got {seed}")
+    if not 1 <= seeds <= MAX_SEEDS:
+        raise UsageError(f"--seeds must be between 1 and {MAX_SEEDS}, got {seeds}")
+    return list(range(seed, seed + seeds))
+
+
+MAX_WORKERS = 4 * (os.cpu_count() or 1)  # local worker processes: more only thrash
+
+
+def _validate_out(out) -> Path:
+    """The results folder: a folder (existing or creatable) this user can write into. Checked
+    before anything is computed; nothing is created here."""
+    if str(out).strip() == "":
+        raise UsageError("--out is empty; name a results folder (default: results)")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder")
+    probe = out
+    while not probe.exists():
+        if probe.is_symlink():
+            raise UsageError(f"--out {out}: {probe} is a broken link")
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"--out {out}: {probe} is a file, not a folder")
+    try:  # os.access says yes to root even on a read-only file system: try it
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot write in {probe} ({e.strerror})") from None
+    return out
+
+
 def _validate(slug, scale, engine, workers, scheduler):
     try:
         paper = get_paper(slug)
@@ -56,8 +92,11 @@ def _validate(slug, scale, engine, workers, scheduler):
         raise UsageError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
-    if workers is not None and workers < 1:
-        raise UsageError(f"--workers must be ≥ 1, got {workers}")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise UsageError(f"--workers must be between 1 and {MAX_WORKERS} (4 × this machine's "
+                         f"{os.cpu_count()} cores), got {workers}")
+    if scheduler is not None and not scheduler.strip():
+        raise UsageError("--scheduler is empty; give an address such as tcp://host:8786")
     if (workers or scheduler) and engine != "dask":
         raise UsageError("--workers and --scheduler need --engine dask")
     if workers and scheduler:
@@ -76,18 +115,32 @@ def _make_config(paper, scale: str, device: str, seed: int):
 
 def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: str = "serial",
               workers: int | None = None, scheduler: str | None = None,
-              out: str | Path = "results", seed: int = 0, progress: bool = True) -> RunResult:
-    """Run one paper's reproduction and write ``<out>/<slug>/<scale>/``."""
+              out: str | Path = "results", seed: int = 0, seeds: int = 1,
+              progress: bool = True) -> RunResult:
+    """Run one paper's reproduction and write ``<out>/<slug>/<scale>/``.
+
+    ``seeds = K`` judges every claim on K independent run seeds (``seed``, ``seed + 1``, …)
+    in one sweep (a cell two seeds share is computed once) and records each claim's
+    agreement (:func:`across_seeds`); tables and figures are the first seed's."""
     start = time.perf_counter()
     paper = _validate(slug, scale, engine, workers, scheduler)
+    run_seeds = _validate_seeds(seed, seeds)
+    out = _validate_out(out)
     device, device_name = resolve_device(device)
-    config = _make_config(paper, scale, device, seed)
-    out = Path(out)
-    cells = paper.cells(config)
+    configs = [_make_config(paper, scale, device, s) for s in run_seeds]
+    grids = [paper.cells(c) for c in configs]
+    fn = paper.cell_function
+    unique = {}
+    for cells in grids:
+        for c in cells:
+            unique.setdefault(cell_key(slug, fn.name, fn.version, c.params, c.seed), c)
     store = CellStore(out / slug / "cells")
-    payloads, stats = run_sweep(slug, paper.cell_function, cells, store, engine=engine,
+    payloads, stats = run_sweep(slug, fn, list(unique.values()), store, engine=engine,
                                 workers=workers, scheduler=scheduler, progress=progress)
-    return _finish(paper, config, cells, payloads, stats, out=out, device=device,
+    by_key = dict(zip(unique, payloads, strict=True))
+    per_seed = [[by_key[cell_key(slug, fn.name, fn.version, c.params, c.seed)] for c in cells]
+                for cells in grids]
+    return _finish(paper, configs, grids, per_seed, stats, out=out, device=device,
                    device_name=device_name, engine=engine, start=start)
 
 
@@ -98,15 +151,16 @@ def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
     Every cell of the grid must be in the store."""
     start = time.perf_counter()
     paper = _validate(slug, scale, "serial", None, None)
+    _validate_seeds(seed, 1)
+    out = _validate_out(out)
     if device not in ("cpu", "cuda"):
         raise UsageError(f"unknown device {device!r}; choose from cpu, cuda")
     config = _make_config(paper, scale, device, seed)
-    out = Path(out)
     cells = paper.cells(config)
-    store = CellStore(out / slug / "cells")
+    store = CellStore(out / slug / "cells", read_only=True)  # judging changes no cell
     fn = paper.cell_function
-    payloads = [store.load(cell_key(slug, fn.name, fn.version, c.params, c.seed))
-                for c in cells]
+    metas = [cell_meta(slug, fn.name, fn.version, c.params, c.seed) for c in cells]
+    payloads = [store.load(cell_key(**m), m) for m in metas]
     missing = sum(p is None for p in payloads)
     if missing:
         raise UsageError(f"{missing} of {len(cells)} cells of {slug} [{scale}, {device}] are "
@@ -116,29 +170,39 @@ def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
     if previous.is_file():
         import json
 
-        device_name = json.loads(previous.read_text()).get("device_name", device)
+        try:
+            device_name = json.loads(previous.read_text()).get("device_name", device)
+        except (OSError, ValueError, AttributeError):
+            pass  # the previous manifest is only where the device's name is read from
     stats = SweepStats(total=len(cells), reused=len(cells))
-    return _finish(paper, config, cells, payloads, stats, out=out, device=device,
+    return _finish(paper, [config], [cells], [payloads], stats, out=out, device=device,
                    device_name=device_name, engine="stored", start=start)
 
 
-def _finish(paper, config, cells, payloads, stats, *, out: Path, device: str,
+def _finish(paper, configs, grids, per_seed, stats, *, out: Path, device: str,
             device_name: str, engine: str, start: float) -> RunResult:
-    """Tables → claims → figures → outputs (staged, then swapped in)."""
+    """Tables → claims (per seed, then their agreement) → figures → outputs (staged, then
+    swapped in)."""
     slug = paper.slug
-    tables = paper.tables(config, cells, payloads)
-    claims = paper.judge(config, tables)
-    figures = paper.figures(config, tables)
-    man = manifest(paper=paper, config=config, device=device, device_name=device_name,
+    judged = {}
+    for config, cells, payloads in zip(configs, grids, per_seed, strict=True):
+        tables = paper.tables(config, cells, payloads)
+        judged[config.seed] = paper.judge(config, tables)
+        if len(judged) == 1:
+            config0, tables0 = config, tables
+    claims = across_seeds(judged)
+    figures = paper.figures(config0, tables0)
+    man = manifest(paper=paper, config=config0, device=device, device_name=device_name,
                    engine=engine, stats=stats, wall_seconds=time.perf_counter() - start,
                    command=sys.argv)
-    path = write_outputs(out / slug / config.scale, paper=paper, config=config, tables=tables,
-                         claims=claims, figures=figures, man=man)
+    man["seeds"] = list(judged)
+    path = write_outputs(out / slug / config0.scale, paper=paper, config=config0,
+                         tables=tables0, claims=claims, figures=figures, man=man)
     import matplotlib.pyplot as plt
 
     for fig in figures.values():
         plt.close(fig)
-    return RunResult(path, claims, tables, stats, man)
+    return RunResult(path, claims, tables0, stats, man)
 
 
 def load_tables(slug: str, scale: str = "quick", *, out: str | Path = "results") -> dict:

@@ -3,8 +3,11 @@
 A cell's key is the SHA-256 of (paper slug, cell function name, its version, parameters,
 seed) in canonical JSON. A cell file holds its key, that metadata, the payload and a checksum
 of the payload; it is written to a temporary file in the same folder and renamed into place,
-so a killed run leaves either the whole file or nothing. A file that does not parse or whose
-checksum disagrees is reported, removed and recomputed.
+so a killed run leaves either the whole file or nothing. A file that does not parse, whose
+checksum disagrees, or whose recorded metadata (paper, function, version, parameters, seed) is
+not what the key was asked for is reported, removed and recomputed — so a payload stored under
+the wrong key by any mix-up is never reused. A read-only store (``judge``) reports such a file
+as missing and leaves it alone. Files get the user's umask, like every other output.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ import hashlib
 import json
 import math
 import os
+import shutil
 import tempfile
 import warnings
 from pathlib import Path
 
-__all__ = ["cell_key", "CellStore", "atomic_write_text", "canonical_json"]
+__all__ = ["cell_key", "cell_meta", "CellStore", "atomic_write_text", "canonical_json"]
 
 
 def canonical_json(obj) -> str:
@@ -25,10 +29,23 @@ def canonical_json(obj) -> str:
 
 
 def cell_key(slug: str, function: str, version: int, params: dict, seed: int) -> str:
-    blob = canonical_json(
-        {"slug": slug, "function": function, "version": version, "params": params, "seed": seed}
-    )
+    blob = canonical_json(cell_meta(slug, function, version, params, seed))
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's own default is 0600
+
+
+def cell_meta(slug: str, function: str, version: int, params: dict, seed: int) -> dict:
+    """What a cell is computed for: stored beside its payload and checked on every read."""
+    return {"slug": slug, "function": function, "version": version, "params": params,
+            "seed": seed}
 
 
 def atomic_write_text(path: Path, text: str) -> None:
@@ -37,6 +54,7 @@ def atomic_write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "w") as f:
             f.write(text)
             f.flush()
@@ -56,32 +74,49 @@ class CorruptCellWarning(UserWarning):
 
 
 class CellStore:
-    """Cells of one paper under ``root`` (``results/<slug>/cells`` by default)."""
+    """Cells of one paper under ``root`` (``results/<slug>/cells`` by default).
+    ``read_only``: a corrupt cell is reported as missing and left in place."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, read_only: bool = False):
         self.root = Path(root)
+        self.read_only = read_only
 
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
-    def load(self, key: str):
-        """The stored payload, or None if absent; a corrupt file is reported and removed."""
+    def load(self, key: str, meta: dict | None = None):
+        """The stored payload, or None if absent. A corrupt file — unreadable, a checksum or
+        key that disagrees, or metadata other than ``meta`` — is reported and removed (kept,
+        in a read-only store)."""
         path = self.path(key)
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             return None
+        why = None
         try:
             record = json.loads(path.read_text())
-            ok = record["key"] == key and record["checksum"] == _checksum(record["payload"])
-        except (ValueError, KeyError, TypeError):
-            ok = False
-        if not ok:
-            warnings.warn(f"corrupt cell {path}: removed, it will be recomputed",
+            if record["key"] != key or record["checksum"] != _checksum(record["payload"]):
+                why = "its checksum or key does not match"
+            elif meta is not None and canonical_json(record["meta"]) != canonical_json(meta):
+                why = "it was computed for other parameters or another seed"
+        except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
+            why = f"unreadable ({type(e).__name__})"
+        if why is None:
+            return record["payload"]
+        if self.read_only:
+            warnings.warn(f"corrupt cell {path}: {why}; left in place (read-only)",
                           CorruptCellWarning, stacklevel=2)
-            path.unlink(missing_ok=True)
             return None
-        return record["payload"]
+        warnings.warn(f"corrupt cell {path}: {why}; removed, it will be recomputed",
+                      CorruptCellWarning, stacklevel=2)
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        return None
 
     def save(self, key: str, meta: dict, payload) -> None:
+        if self.read_only:
+            raise RuntimeError(f"{self.root} is opened read-only")
         _reject_non_finite_keys(payload)
         record = {"key": key, "meta": meta, "payload": payload, "checksum": _checksum(payload)}
         atomic_write_text(self.path(key), canonical_json(record))

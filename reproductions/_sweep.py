@@ -17,14 +17,16 @@ so a resumed run's tables equal an uninterrupted run's to the last bit.
 from __future__ import annotations
 
 import json
-import os
+import socket
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tqdm.auto import tqdm
 
-from ._store import CellStore, canonical_json, cell_key
+from ._errors import UsageError
+from ._store import CellStore, canonical_json, cell_key, cell_meta
 
 __all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "cells_of_kind",
            "run_kind", "ENGINES"]
@@ -117,17 +119,18 @@ def run_sweep(
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     start = time.perf_counter()
-    keys = [cell_key(slug, function.name, function.version, c.params, c.seed) for c in cells]
-    payloads: list = [store.load(k) for k in keys]
+    metas = [cell_meta(slug, function.name, function.version, c.params, c.seed) for c in cells]
+    keys = [cell_key(**m) for m in metas]
+    payloads: list = [store.load(k, m) for k, m in zip(keys, metas, strict=True)]
     missing = [i for i, p in enumerate(payloads) if p is None]
     stats = SweepStats(total=len(cells), reused=len(cells) - len(missing))
+    if engine == "dask" and missing and scheduler:
+        _connect(scheduler).close()  # a bad address is one line before anything starts
     bar = tqdm(total=len(cells), initial=stats.reused, desc=f"{slug} cells", unit="cell",
                disable=not progress, dynamic_ncols=True)
 
     def finish(i, payload):
-        meta = {"slug": slug, "function": function.name, "version": function.version,
-                "params": cells[i].params, "seed": cells[i].seed}
-        store.save(keys[i], meta, payload)
+        store.save(keys[i], metas[i], payload)
         payloads[i] = json.loads(canonical_json(payload))
         stats.computed += 1
         stats.computed_keys.append(keys[i])
@@ -164,13 +167,54 @@ def _run_dask(function, cells, missing, finish, *, workers, scheduler):
         _run_dask_client(function, cells, missing, finish, workers=workers, scheduler=scheduler)
 
 
+def _tagged(fn: Callable, params: dict, seed: int, threads: int) -> dict:
+    """A worker's answer names what it was computed for, so that a result delivered for the
+    wrong cell (whatever the cause) is caught before it is stored."""
+    return {"params": params, "seed": seed, "payload": _execute(fn, params, seed, threads)}
+
+
+def _probe(scheduler: str) -> None:
+    """Refuse a tcp:// address where no Dask scheduler answers within seconds: a Dask
+    listener greets a new connection with its handshake (message sizes, then a msgpack map
+    naming "compression"); anything else (an HTTP server, silence) is not one. Dask's own
+    client can wait far past its timeout on such a peer."""
+    from distributed.comm import parse_address, parse_host_port
+
+    scheme, location = parse_address(scheduler)
+    if scheme != "tcp":
+        return  # tls:// and others: leave it to the client
+    host, port = parse_host_port(location)
+    with socket.create_connection((host, port), timeout=5) as sock:
+        sock.settimeout(5)
+        greeting = b""
+        while len(greeting) < 64 and b"compression" not in greeting:
+            chunk = sock.recv(64)
+            if not chunk:
+                break
+            greeting += chunk
+    if b"compression" not in greeting:
+        raise ValueError("something answers there, but not with Dask's handshake")
+
+
+def _connect(scheduler: str):
+    """A client of a running scheduler; an address that is not one is a usage error."""
+    from dask.distributed import Client
+
+    try:
+        _probe(scheduler)
+        return Client(scheduler, timeout="10s")
+    except Exception as e:  # garbage, unreachable, or something else answering there
+        why = " ".join(str(e).split())[:200] or type(e).__name__
+        raise UsageError(f"--scheduler {scheduler!r}: no Dask scheduler there ({why})") from None
+
+
 def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     threads = CELL_THREADS
     if scheduler:
-        client = Client(scheduler, timeout="20s")
+        client = _connect(scheduler)
     else:
         env = {v: str(threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                           "MKL_NUM_THREADS")}
@@ -178,14 +222,22 @@ def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
         cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
                                dashboard_address=None, env=env)
         client = Client(cluster)
+    # task keys unique to this submission: two clients of one scheduler (equal pids are
+    # routine in containers) must never share a key, or they receive each other's results
+    submission = uuid.uuid4().hex
     try:
         futures = {
-            client.submit(_execute, function.fn, cells[i].params, cells[i].seed, threads,
-                          pure=False, key=f"{function.name}-{i}-{os.getpid()}"): i
+            client.submit(_tagged, function.fn, cells[i].params, cells[i].seed, threads,
+                          pure=False, key=f"{function.name}-{submission}-{i}"): i
             for i in missing
         }
         for future in as_completed(futures):
-            finish(futures[future], future.result())
+            i, answer = futures[future], future.result()
+            if (canonical_json(answer["params"]) != canonical_json(cells[i].params)
+                    or answer["seed"] != cells[i].seed):
+                raise RuntimeError(f"the scheduler returned a result computed for other "
+                                   f"parameters than cell {i} of {function.name}; not stored")
+            finish(i, answer["payload"])
     finally:
         client.close()
         if cluster is not None:

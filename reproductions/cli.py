@@ -9,6 +9,7 @@ from ._paper import SCALES
 from ._sweep import ENGINES
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # the shell's code for Ctrl-C
 
 
 class _Parser(argparse.ArgumentParser):
@@ -20,7 +21,11 @@ class _Parser(argparse.ArgumentParser):
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="attnlab", description="Theory verification for papers on attention.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    sub.add_parser("list", help="papers, their claims and scales")
+    lst = sub.add_parser("list", help="papers, their claims and scales")
+    form = lst.add_mutually_exclusive_group()
+    form.add_argument("--slugs", action="store_true", help="only the slugs, one a line")
+    form.add_argument("--markdown", action="store_true",
+                      help="the paper table as Markdown (the README's table is this)")
     run = sub.add_parser("run", help="run one paper's reproduction")
     run.add_argument("slug")
     run.add_argument("--scale", default="quick", choices=SCALES)
@@ -29,7 +34,11 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, default=None, help="dask: local worker processes")
     run.add_argument("--scheduler", default=None, help="dask: address of a running scheduler")
     run.add_argument("--out", default="results", help="results folder (default: results)")
-    run.add_argument("--seed", type=int, default=0)
+    run.add_argument("--seed", type=int, default=0, help="run seed (default 0)")
+    run.add_argument("--seeds", type=int, default=1, metavar="K",
+                     help="judge every claim on K seeds (--seed, --seed + 1, …) and report "
+                          "their agreement; a verdict that changes with the seed is reported "
+                          "inconclusive (default 1)")
     run.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     jud = sub.add_parser("judge", help="rebuild tables, verdicts and figures from stored "
                          "cells only (no computation), e.g. a GPU run's cells on a laptop")
@@ -44,18 +53,34 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _list() -> None:
-    from ._registry import PLANNED, get_paper, paper_slugs
+def paper_table() -> str:
+    """The Markdown paper table (README.md carries exactly this; a test checks it)."""
+    from ._registry import get_paper, paper_slugs
 
+    rows = ["| slug | paper | claims |", "|---|---|---|"]
+    for slug in paper_slugs():
+        p = get_paper(slug)
+        ids = [c.id for c in p.claims]
+        span = f"{ids[0]}–{ids[-1]} ({len(ids)})" if len(ids) > 1 else ", ".join(ids)
+        rows.append(f"| `{slug}` | {p.authors} — {p.title} (arXiv {p.arxiv}) | {span} |")
+    return "\n".join(rows)
+
+
+def _list(args) -> None:
+    from ._registry import get_paper, paper_slugs
+
+    if args.slugs:
+        print("\n".join(paper_slugs()))
+        return
+    if args.markdown:
+        print(paper_table())
+        return
     for slug in paper_slugs():
         paper = get_paper(slug)
         print(f"{slug}  —  {paper.authors}, {paper.title} (arXiv {paper.arxiv})")
         print(f"  scales: {', '.join(SCALES)}")
         for c in paper.claims:
             print(f"  {c.id:4s} {c.statement}")
-    print("planned (not implemented yet):")
-    for slug, who in PLANNED.items():
-        print(f"  {slug}  —  {who}")
 
 
 def main(argv=None) -> int:
@@ -64,7 +89,10 @@ def main(argv=None) -> int:
 
     try:
         if args.command == "list":
-            _list()
+            try:
+                _list(args)
+            except ValueError as e:  # a paper plugin that does not load
+                raise UsageError(str(e)) from None
         elif args.command == "report":
             from ._report import write_report
 
@@ -79,16 +107,23 @@ def main(argv=None) -> int:
                 result = run_paper(args.slug, scale=args.scale, device=args.device,
                                    engine=args.engine, workers=args.workers,
                                    scheduler=args.scheduler, out=args.out, seed=args.seed,
-                                   progress=not args.no_progress)
+                                   seeds=args.seeds, progress=not args.no_progress)
             s = result.stats
             print(f"{args.slug} [{args.scale}]: {s.computed} cells computed, {s.reused} reused "
                   f"(sweep {s.seconds:.1f} s, whole run {result.manifest['wall_seconds']:.1f} s)")
             for c in result.claims:
-                print(f"  {c.id:4s} {c.verdict:15s} {c.measurement}")
+                agree = ""
+                if c.stability and c.stability["seeds"] > 1:
+                    agree = f"[{c.stability['agree']}/{c.stability['seeds']} seeds] "
+                print(f"  {c.id:4s} {c.verdict:15s} {agree}{c.measurement}")
             print(f"wrote {result.path}/VERDICT.md")
     except UsageError as e:
         sys.stderr.write(f"attnlab: error: {e}\n")
         return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("attnlab: interrupted; every finished cell is stored — run the same "
+                         "command again to resume\n")
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -1,7 +1,7 @@
 """The free multiplicative convolution ν = MP_δ ⊠ MP_γ of two Marchenko–Pastur laws: the limit
 spectrum of W^{1/2} (Z Zᵀ/N) W^{1/2} with W ~ MP_δ (a Wishart of ratio δ) and d/N → γ — the
-bulk of the pooled covariance in Seddik, arXiv 2605.06826 (reconstruction:
-``shared/papers/pooled-spectra.md``).
+bulk of the pooled covariance in Seddik, arXiv 2605.06826 (abstract: "κ(MP_δ ⊠ MP_γ)"; the
+derivation below is our reconstruction, ``reproductions/pooled_spectra/README.md``).
 
 With G the Cauchy transform of ν and u(z) = z G(z) − 1 (the moment series Σ m_k z^{−k}),
 

@@ -1,6 +1,8 @@
 """Outliers of spiked models: the population (additive) BBP transition of a Wishart plus a
 rank-one term, and the sampling spike map of a sample covariance (Baik, Ben Arous, Péché 2005;
-Benaych-Georges & Nadakuditi 2011; the forms below are ``shared/papers/pooled-spectra.md``'s).
+Benaych-Georges & Nadakuditi 2011), in the forms the pooled-spectra reproduction uses for the
+"two successive BBP-type transitions" of Seddik, arXiv 2605.06826 (our reconstruction:
+``reproductions/pooled_spectra/README.md``).
 
 Population: W ~ MP_δ plus ρ m̂m̂ᵀ has an outlier iff ρ > δ + √δ, at
 

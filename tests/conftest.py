@@ -16,7 +16,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "2")
 @pytest.fixture(scope="session")
 def smoke_run(tmp_path_factory):
     """One serial smoke-scale reproduction shared by the tests that read its outputs."""
-    from reproductions import run_paper
+    from attnlab.reproductions import run_paper
 
     out = tmp_path_factory.mktemp("results")
     result = run_paper("inverse-temperature", scale="smoke", device="cpu", out=out,

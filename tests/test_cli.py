@@ -3,18 +3,17 @@
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import torch
 
-ATTNLAB = [sys.executable, "-m", "reproductions.cli"]
-ROOT = Path(__file__).resolve().parents[1]
+ATTNLAB = [sys.executable, "-m", "attnlab.reproductions.cli"]
 
 
 def attnlab(*args, cwd):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     return subprocess.run([*ATTNLAB, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=600, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                          timeout=600, env=env)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -22,8 +21,10 @@ def attnlab(*args, cwd):
     (["run", "inverse-temperature", "--scale", "huge"], "invalid choice: 'huge'"),
     (["run", "inverse-temperature", "--engine", "spark"], "invalid choice: 'spark'"),
     (["run", "inverse-temperature", "--workers", "2"], "need --engine dask"),
-    (["run", "inverse-temperature", "--engine", "dask", "--workers", "0"], "must be ≥ 1"),
-    (["run", "energy-field"], "planned but not implemented"),
+    (["run", "inverse-temperature", "--engine", "dask", "--workers", "0"], "--workers must be between 1 and"),
+    (["run", "energy-field"], "unknown paper 'energy-field'; known: "),
+    (["run", "inverse-temperature", "--seed", "-1"], "--seed must be ≥ 0"),
+    (["run", "inverse-temperature", "--seeds", "0"], "--seeds must be between 1 and 100"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, args, message):
@@ -51,6 +52,9 @@ def test_list_names_papers_claims_and_scales(tmp_path):
     r = attnlab("list", cwd=tmp_path)
     assert r.returncode == 0
     assert "inverse-temperature" in r.stdout and "T7" in r.stdout and "quick" in r.stdout
+    slugs = attnlab("list", "--slugs", cwd=tmp_path).stdout.split()
+    assert slugs == sorted(slugs) and {"inverse-temperature", "query-learning",
+                                       "pooled-spectra", "linear-attention-ntk"} <= set(slugs)
 
 
 def test_report_without_runs(tmp_path):

@@ -4,7 +4,7 @@ computations — neural-tangents' infinite-width kernel, autodiff, brute-force r
 import numpy as np
 import pytest
 
-import theory
+from attnlab import probes, theory
 
 
 def _data(n=30, d=12, seed=0):
@@ -46,7 +46,7 @@ def test_empirical_ntk_is_the_jacobian_contraction_and_has_the_variance_law():
     m = 64
     W = rng.standard_normal((4, m))
     a = rng.choice([-1.0, 1.0], m)
-    K = theory.ntk_empirical(U, W)
+    K = probes.empirical_ntk(U, W)
 
     def f(w, x):
         return (torch.relu(x @ w) @ torch.as_tensor(a)) / m**0.5
@@ -58,7 +58,7 @@ def test_empirical_ntk_is_the_jacobian_contraction_and_has_the_variance_law():
     # E‖K_m − K∞‖_F² = Σ G̃² p(1 − p)/m, over 400 draws of W
     U = theory.unit_rows(_data(10, 6, seed=2))
     Kinf = theory.ntk_infinite(U)
-    errs = [np.sum((theory.ntk_empirical(U, rng.standard_normal((6, 256))) - Kinf) ** 2)
+    errs = [np.sum((probes.empirical_ntk(U, rng.standard_normal((6, 256))) - Kinf) ** 2)
             for _ in range(400)]
     assert np.mean(errs) == pytest.approx(theory.ntk_variance(U, 256), rel=0.1)
 
@@ -86,3 +86,41 @@ def test_loo_influence_matches_retraining_and_width_law():
         np.testing.assert_allclose(full - f_i, infl[:, i], rtol=1e-9, atol=1e-12)
     # the paper's MNIST figure: κ ≈ 1.2e3, n = 60 000 → ≫ 10²⁴
     assert theory.paper_width(1.2e3, 60_000) > 1e24
+
+
+def test_closed_forms_take_numpy_or_torch_and_answer_in_kind():
+    import torch
+
+    U = theory.unit_rows(_data(7, 4, seed=4))
+    V = theory.unit_rows(_data(3, 4, seed=5))
+    Ut, Vt = torch.as_tensor(U), torch.as_tensor(V)
+    for fn, args in ((theory.stable_angles, (U, V)), (theory.ntk_infinite, (U, V)),
+                     (theory.unit_rows, (3 * U,))):
+        a, b = fn(*args), fn(*(torch.as_tensor(x) for x in args))
+        assert isinstance(a, np.ndarray) and isinstance(b, torch.Tensor)
+        np.testing.assert_allclose(b.numpy(), a, rtol=1e-13, atol=1e-15)
+    assert theory.ntk_variance(Ut, 16) == pytest.approx(theory.ntk_variance(U, 16), rel=1e-13)
+    np.testing.assert_allclose(theory.ntk_infinite(U), theory.ntk_infinite(U, U), rtol=0)
+    # the attacks' autograd path: finite gradients on the diagonal (u = v)
+    Ug = Ut.clone().requires_grad_(True)
+    theory.ntk_infinite(Ug, grad_safe=True).sum().backward()
+    assert torch.isfinite(Ug.grad).all()
+    with pytest.raises(ValueError, match="all zeros"):
+        theory.unit_rows(np.zeros((2, 3)))
+    assert theory.array_namespace(U, None) is np and theory.array_namespace(U, Vt) is torch
+
+
+def test_theory_imports_without_torch():
+    import subprocess
+    import sys
+
+    code = "import sys; from attnlab import theory; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_kappa_d_over_the_numerical_rank():
+    X = np.hstack([_data(20, 5, seed=6), np.zeros((20, 3))])  # 3 pixels zero in every row
+    ev = np.linalg.eigvalsh(X.T @ X)[::-1]
+    assert len(theory.gram_eigenvalues(X)) == 8 and len(theory.gram_eigenvalues(X, rtol=1e-12)) == 5
+    assert theory.kappa_d(X, rtol=1e-12) == pytest.approx(ev[0] / ev[4], rel=1e-12)
+    assert theory.kappa_d(X) > 1e12  # the zero pixels: rounding-level λ_min (or ≤ 0: inf)

@@ -8,12 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-import probes
-import theory
-from reproductions import run_paper
-from reproductions._claims import VERDICTS
-from reproductions.linear_attention_ntk import claims as la_claims
-from reproductions.linear_attention_ntk.config import make_config
+from attnlab import probes, theory
+from attnlab.reproductions import run_paper
+from attnlab.reproductions._claims import VERDICTS
+from attnlab.reproductions.linear_attention_ntk import claims as la_claims
+from attnlab.reproductions.linear_attention_ntk.config import make_config
 
 
 def _idx_bytes(arr: np.ndarray) -> bytes:
@@ -62,9 +61,7 @@ def test_ntk_errors_follow_the_variance_law():
 def test_gd_in_the_kernel_regime_matches_the_ntk_prediction_at_large_width():
     X, y = probes.synthetic_spectrum(60, 10, 0.5, seed=2)
     Xtr, ytr, Xte = X[:40], y[:40], X[40:]
-    K, Kx = theory.ntk_infinite(Xtr), (Xte @ Xtr.T) * (
-        np.pi - probes.stable_angles_torch(torch.as_tensor(Xte), torch.as_tensor(Xtr)).numpy()
-    ) / (2 * np.pi)
+    K, Kx = theory.ntk_infinite(Xtr), theory.ntk_infinite(Xte, Xtr)
     gaps = []
     for m in (64, 16384):
         out = probes.train_two_layer(Xtr, ytr, m, dynamics="gd", steps=100, seed=3, U_test=Xte)
@@ -100,7 +97,7 @@ def test_influence_attack_flips_and_the_frozen_context_moves_only_the_query():
 
 def test_influences_match_brute_force_retraining():
     X, y = probes.synthetic_spectrum(15, 6, 1.0, seed=5)
-    from probes._ntk import _influences
+    from attnlab.probes._ntk_influence import _influences
 
     Xt = torch.as_tensor(X[:14])
     got = _influences(Xt, torch.as_tensor(y[:14]), torch.as_tensor(X[14]), net="relu",
@@ -181,6 +178,25 @@ def test_smoke_run_writes_a_verdict_for_every_claim(smoke):
     assert by_id["T8"].verdict == "inconclusive"  # no MNIST/CIFAR path in the tests
 
 
+def test_figures_draw_into_given_axes(smoke):
+    import matplotlib.pyplot as plt
+
+    from attnlab import figures
+
+    _, result = smoke
+    t = result.tables
+    fig, ax = plt.subplots()
+    assert figures.plot_width_law(t["width"], ax=ax) is fig
+    assert figures.plot_kappa_chain(t["gram"], t["width"], ax=ax) is fig
+    fig2, axes = plt.subplots(1, 2)
+    assert figures.plot_malleability(t["attack"], axes=axes) is fig2
+    assert figures.plot_function_gap(t["train"], axes=axes) is fig2
+    assert figures.plot_kernel_errors(t["kernel"], "digits", axes=axes) is fig2
+    with pytest.raises(ValueError, match="3 panels"):
+        figures.plot_drift(t["train"], axes=axes)
+    plt.close("all")
+
+
 def test_claims_fail_on_contradicting_numbers(smoke):
     _, result = smoke
     config = make_config("smoke")
@@ -205,7 +221,7 @@ def test_t8_checks_a_user_given_mnist_file(tmp_path, monkeypatch):
     monkeypatch.setenv("ATTNLAB_MNIST", str(path))
     config = make_config("smoke")
     assert config.mnist_path == str(path)
-    from reproductions.linear_attention_ntk.cells import grid
+    from attnlab.reproductions.linear_attention_ntk.cells import grid
 
     assert any(c.params.get("source") == "mnist" for c in grid(config))
     monkeypatch.setenv("ATTNLAB_MNIST", str(tmp_path / "nope"))
@@ -215,13 +231,14 @@ def test_t8_checks_a_user_given_mnist_file(tmp_path, monkeypatch):
 
 def test_empirical_ntk_equals_the_plain_formula_and_the_jacobian_contraction():
     rng = np.random.default_rng(10)
-    U = torch.as_tensor(probes.unit(rng.standard_normal((9, 4))))
+    U = torch.as_tensor(theory.unit_rows(rng.standard_normal((9, 4))))
     W = torch.as_tensor(rng.standard_normal((4, 64)))
     S = (U @ W > 0).double()
     np.testing.assert_array_equal(probes.sym_gram(S.clone(), blocks=3).numpy(),
                                   (S @ S.T).numpy())
     K = probes.empirical_ntk(U, W).numpy()
-    np.testing.assert_allclose(K, theory.ntk_empirical(U.numpy(), W.numpy()), rtol=1e-14)
+    # the same function on numpy arrays (its numpy path)
+    np.testing.assert_allclose(K, probes.empirical_ntk(U.numpy(), W.numpy()), rtol=1e-14)
     a = torch.as_tensor(rng.choice([-1.0, 1.0], 64))
     J = torch.func.vmap(torch.func.jacrev(lambda w, x: torch.relu(x @ w) @ a / 8.0),
                         in_dims=(None, 0))(W, U).reshape(9, -1)
@@ -238,8 +255,7 @@ def test_exact_loo_recomputes_the_attention_context():
         U = probes.attention_features(Xc)
         u = probes.attention_features(Xc, x[None])
         K = theory.ntk_infinite(U)
-        ku = (u @ U.T) * (np.pi - probes.stable_angles_torch(
-            torch.as_tensor(u), torch.as_tensor(U)).numpy()) / (2 * np.pi)
+        ku = theory.ntk_infinite(u, U)
         return (ku @ np.linalg.solve(K + 1e-2 * np.eye(len(K)), yc))[0]
 
     keep = np.arange(12) != 3
@@ -249,7 +265,7 @@ def test_exact_loo_recomputes_the_attention_context():
 
 
 def test_judge_rebuilds_the_verdict_from_stored_cells_only(smoke):
-    from reproductions._run import UsageError, judge_stored
+    from attnlab.reproductions._run import UsageError, judge_stored
 
     out, result = smoke
     again = judge_stored("linear-attention-ntk", scale="smoke", device="cpu", out=out)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-import theory
+from attnlab import theory
 
 
 def test_neural_tangents_imports_and_computes_a_kernel():

@@ -5,10 +5,9 @@ import json
 import numpy as np
 import pytest
 
-import probes
-import theory
-from reproductions import run_paper
-from reproductions._claims import NOT_REPRODUCED, REPRODUCED, VERDICTS
+from attnlab import probes, theory
+from attnlab.reproductions import run_paper
+from attnlab.reproductions._claims import NOT_REPRODUCED, REPRODUCED, VERDICTS
 
 
 def test_harmonic_weights_limits():
@@ -93,6 +92,44 @@ def test_reproduction_outputs_and_verdicts(ps_run):
     assert (bulk.ks < bulk.ks_mp_control).all()  # the product law beats plain MP everywhere
     assert claims["T-A5"].numbers["worst_align_err"] < 0.1
     assert claims["T-A1"].verdict != REPRODUCED  # smoke has no d ≥ 500: never a pass
+
+
+def test_figures_draw_given_tables_into_given_axes(ps_run):
+    """The figures compute nothing (no theory/spectra/probes import) and draw where told."""
+    import ast
+    from pathlib import Path
+
+    import matplotlib.pyplot as plt
+
+    from attnlab import figures
+
+    tree = ast.parse(Path(figures.__file__).with_name("_pooled_spectra.py").read_text())
+    imported = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import)
+                for a in n.names}
+    imported |= {(n.module or "").split(".")[-1] for n in ast.walk(tree)
+                 if isinstance(n, ast.ImportFrom)}
+    imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert not imported & {"theory", "spectra", "probes"}
+    t = ps_run[1].tables
+    fig, axes = plt.subplots(1, 7)
+    assert figures.plot_phase_diagram(t["phase_diagram"], t["phase_thresholds"],
+                                      ax=axes[0]) is fig
+    assert figures.plot_outlier(t["spike"], t["outlier_theory"], ax=axes[1]) is fig
+    assert figures.plot_alignment(t["spike"], t["alignment_theory"], axes=axes[2:4]) is fig
+    assert figures.plot_esd(t["esd"], t["esd_theory"], axes=axes[4:5]) is fig
+    assert figures.plot_decay(t["decay"], axes=axes[5:7]) is fig
+    assert all(ax.has_data() for ax in axes)
+    plt.close(fig)
+
+
+def test_criteria_are_written_from_their_limits():
+    from attnlab.reproductions.pooled_spectra.claims import CLAIMS
+
+    t_a2, t_a5 = CLAIMS["T-A2"], CLAIMS["T-A5"]
+    assert "max(3%, 3 SE)" in t_a2.criterion and "max(3%, 3 SE)" in t_a5.criterion
+    assert {k: t_a5.limits[k] for k in ("rel_tol", "se_mult", "align_tol")} == \
+        {k: t_a2.limits[k] for k in ("rel_tol", "se_mult", "align_tol")}  # T-A2's criterion
+    assert "≤ 5τ/√d" in t_a5.criterion and t_a5.limits["w_bound"] == 5
 
 
 def test_diagonal_family_generator_has_diagonal_R():

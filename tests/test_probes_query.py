@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from probes import AttentionOracle, learn_exact, learn_exact_loop
-from reproductions._checks import max_rel_error
+from attnlab.probes import AttentionOracle, learn_exact, learn_exact_loop
+from attnlab.reproductions._checks import max_rel_error
 
 
 def _head(d, s, seed):
@@ -61,7 +61,7 @@ def test_unit_probes_break_where_the_sigmoid_saturates():
 def test_breakdown_logits_per_dtype():
     import numpy as np
 
-    import theory
+    from attnlab import theory
 
     assert theory.breakdown_logit(np.float64) == pytest.approx(36.7, abs=0.05)
     assert theory.breakdown_logit(np.float32) == pytest.approx(16.6, abs=0.05)
@@ -71,8 +71,8 @@ def test_breakdown_logits_per_dtype():
 
 @pytest.mark.parametrize("kind", ["permuted", "merged", "zero-value"])
 def test_multi_head_parameters_are_not_identifiable(kind):
-    import theory
-    from probes import MultiHeadOracle
+    from attnlab import theory
+    from attnlab.probes import MultiHeadOracle
 
     (W1, v1), (W2, v2) = theory.equivalent_multi_head_pairs(6, seed=1)[kind]
     distance = float(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()) ** 0.5
@@ -84,8 +84,8 @@ def test_multi_head_parameters_are_not_identifiable(kind):
 
 
 def test_single_head_learner_on_two_heads_is_caught_by_a_consistency_check():
-    import theory
-    from probes import MultiHeadOracle
+    from attnlab import theory
+    from attnlab.probes import MultiHeadOracle
 
     (W, v), _ = theory.equivalent_multi_head_pairs(5, seed=2)["permuted"]
     two_heads = MultiHeadOracle(torch.from_numpy(W), torch.from_numpy(v))
@@ -102,7 +102,7 @@ def test_single_head_learner_on_two_heads_is_caught_by_a_consistency_check():
 
 
 def test_noise_models_are_bounded_fresh_and_seeded():
-    from probes import Noise
+    from attnlab.probes import Noise
 
     W, v = _head(4, 1.0, 5)
     X = torch.randn(4000, 3, 4, dtype=torch.float64, generator=torch.Generator().manual_seed(2))
@@ -122,8 +122,8 @@ def test_noise_models_are_bounded_fresh_and_seeded():
 
 
 def test_pair_query_builders_agree_and_chunking_changes_nothing():
-    from probes import pair_queries
-    from probes._query_learners import _PairRows
+    from attnlab.probes import pair_queries
+    from attnlab.probes._query_learners import _PairRows
 
     d = 5
     k = torch.arange(d * d)
@@ -140,7 +140,7 @@ def test_pair_query_builders_agree_and_chunking_changes_nothing():
 
 
 def test_transformer_odd_part_is_one_head_and_is_learned():
-    from probes import TransformerOracle, learn_transformer
+    from attnlab.probes import TransformerOracle, learn_transformer
 
     d = 6
     g = torch.Generator().manual_seed(4)
@@ -157,7 +157,7 @@ def test_transformer_odd_part_is_one_head_and_is_learned():
 
 
 def test_adaptive_probes_recover_where_unit_probes_break():
-    from probes import learn_adaptive
+    from attnlab.probes import learn_adaptive
 
     W, v = _head(4, 1.0, 1)
     W = W / W.abs().max() * 60  # past ln(2/ε) ≈ 36.7 in float64
@@ -171,7 +171,7 @@ def test_adaptive_probes_recover_where_unit_probes_break():
 
 
 def test_adaptive_probes_balance_values_in_low_precision():
-    from probes import learn_adaptive
+    from attnlab.probes import learn_adaptive
 
     W, v = _head(48, 1.0, 8)  # small logits, but |v_j|/|v_i| up to ~10³: unit probes cancel
     for dtype in (torch.float16, torch.bfloat16):
@@ -186,8 +186,8 @@ def test_adaptive_probes_balance_values_in_low_precision():
 
 
 def test_noisy_learner_is_linear_in_tau_and_within_its_bound():
-    import theory
-    from probes import Noise, learn_noisy
+    from attnlab import theory
+    from attnlab.probes import Noise, learn_noisy
 
     W, v = _head(6, 1.0, 2)
     v = torch.sign(v) * (1 + v.abs())  # margin μ ≥ 1
@@ -211,8 +211,8 @@ def test_noisy_learner_is_linear_in_tau_and_within_its_bound():
 def test_low_rank_recovery_needs_enough_measurements(method):
     import numpy as np
 
-    import theory
-    from probes import learn_low_rank
+    from attnlab import theory
+    from attnlab.probes import learn_low_rank
 
     d, r = 10, 1
     g = torch.Generator().manual_seed(0)
@@ -230,7 +230,7 @@ def test_low_rank_recovery_needs_enough_measurements(method):
 def test_first_order_unit_probe_error_matches_float32_measurements():
     import numpy as np
 
-    import theory
+    from attnlab import theory
 
     W, v = _head(5, 1.0, 6)
     W = W / W.abs().max() * 8

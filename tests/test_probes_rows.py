@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-import theory
-from probes import (
+from attnlab import theory
+from attnlab.probes import (
     _beta_grid,
     exact_scores,
     row_scales,
@@ -12,7 +12,7 @@ from probes import (
     softmax_statistics_direct,
     summarize_row,
 )
-from reproductions._checks import assert_rel_close
+from attnlab.reproductions._checks import assert_rel_close
 
 FIELDS = ("log_partition", "max_weight", "top_two_gap", "entropy")
 
@@ -134,7 +134,7 @@ def test_summarize_row_on_torch_matches_numpy(force_chunks):
 def test_torch_rows_processed_in_blocks_match_numpy(weighted, force_chunks, monkeypatch):
     """A 10⁹-score row on a GPU goes through Λ̂ and the power sums 2²⁶ elements at a time;
     here blocks of 997 elements over 30 000 (weights: a semi-analytic row) on CPU tensors."""
-    from probes import semi_analytic_row
+    from attnlab.probes import semi_analytic_row
 
     monkeypatch.setattr(_beta_grid, "TORCH_BLOCK", 997)
     betas = np.geomspace(0.1, 1e3, 23)

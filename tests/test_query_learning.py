@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from reproductions import REPRODUCED, run_paper
-from reproductions._claims import INCONCLUSIVE, NOT_REPRODUCED, VERDICTS
+from attnlab.reproductions import REPRODUCED, run_paper
+from attnlab.reproductions._claims import INCONCLUSIVE, NOT_REPRODUCED, VERDICTS
 
 IDS = [f"B{i}" for i in range(1, 9)]
 
@@ -44,9 +44,9 @@ def test_outputs_and_verdicts(ql_run):
 
 def test_b1_fails_when_a_learner_asks_one_query_too_many(ql_run, monkeypatch):
     _, result = ql_run
-    import probes
-    from reproductions.query_learning import cells, claims, make_config, tables
-    from reproductions.query_learning.cells import CELL_FUNCTION
+    from attnlab import probes
+    from attnlab.reproductions.query_learning import cells, claims, make_config, tables
+    from attnlab.reproductions.query_learning.cells import CELL_FUNCTION
 
     real = probes.learn_exact
 
@@ -59,7 +59,7 @@ def test_b1_fails_when_a_learner_asks_one_query_too_many(ql_run, monkeypatch):
     grid = [c for c in cells.grid(config) if c.params["kind"] == "exact"]
     payloads = [CELL_FUNCTION.fn(c.params, c.seed) for c in grid]
     t = dict(result.tables, exact=tables.build_tables(config, grid, payloads)["exact"])
-    b1 = claims.judge(config, t)[0]
+    b1 = claims.CLAIMS["B1"](config, t)
     assert b1.id == "B1" and b1.verdict == NOT_REPRODUCED
 
 
@@ -74,10 +74,35 @@ def test_transition_ratio_needs_success_from_there_on():
 
     import pandas as pd
 
-    from reproductions.query_learning.tables import transition_ratio
+    from attnlab.reproductions.query_learning.tables import transition_ratio
 
     s = pd.Series([0.0, 0.5, 1.0, 0.9, 1.0, 1.0])
     x = pd.Series([0.5, 1.0, 1.5, 2.0, 3.0, 4.0])
     assert transition_ratio(s, x) == 3.0  # a dip at 2.0 moves the transition past it
     assert transition_ratio(s[::-1], x[::-1]) == 3.0  # order of rows does not matter
     assert math.isnan(transition_ratio(pd.Series([0.0, 0.2]), pd.Series([1.0, 2.0])))
+
+
+def test_figures_only_draw_and_draw_into_given_axes(ql_run):
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from attnlab import figures
+
+    _, result = ql_run
+    t = result.tables
+    curves = t["query_curves"]  # the theory lines are table columns, computed in tables.py
+    exact = curves[curves.curve == "exact"]
+    np.testing.assert_allclose(exact.queries, exact.d ** 2 + exact.d, rtol=1e-15)
+    low = curves[curves.curve == "low rank"]
+    assert (low.d >= 2 * low.r).all() and np.isfinite(low.C).all()
+    fig, axes = plt.subplots(2, 5)
+    dtypes, panels = len(t["breakdown"]), t["lowrank"].groupby(["method", "d"]).ngroups
+    assert figures.plot_query_counts(curves, t["exact"], t["transitions"], t["transformer"],
+                                     ax=axes[0, 0]) is fig
+    assert figures.plot_precision(t["precision"], t["breakdown"],
+                                  axes=axes[0, 1:1 + dtypes]) is fig
+    assert figures.plot_phase_transition(t["lowrank"],
+                                         axes=axes[0, 1 + dtypes:1 + dtypes + panels]) is fig
+    assert figures.plot_noise(t["noise"], t["noise_fits"], axes=axes[1]) is fig
+    plt.close(fig)

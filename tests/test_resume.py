@@ -10,9 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-CMD = [sys.executable, "-m", "reproductions.cli", "run", "inverse-temperature", "--scale",
-       "smoke", "--device", "cpu", "--no-progress"]
+CMD = [sys.executable, "-m", "attnlab.reproductions.cli", "run", "inverse-temperature",
+       "--scale", "smoke", "--device", "cpu", "--no-progress"]
 
 
 def _cells(out: Path) -> dict:
@@ -24,7 +23,7 @@ def _cells(out: Path) -> dict:
 def test_killed_run_resumes_without_recomputing(tmp_path, smoke_run):
     reference_out, reference = smoke_run
     out = tmp_path / "results"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     proc = subprocess.Popen([*CMD, "--out", str(out)], cwd=tmp_path, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.time() + 300
@@ -48,3 +47,25 @@ def test_killed_run_resumes_without_recomputing(tmp_path, smoke_run):
         b = pd.read_csv(reference_out / "inverse-temperature" / "smoke" / "tables" /
                         f"{name}.csv")
         pd.testing.assert_frame_equal(a, b)
+
+
+@pytest.mark.slow
+def test_ctrl_c_is_one_line_and_leaves_a_resumable_store(tmp_path):
+    out = tmp_path / "results"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    proc = subprocess.Popen([*CMD, "--out", str(out)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 300
+    while len(_cells(out)) < 3 and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip().splitlines() == [
+        "attnlab: interrupted; every finished cell is stored — run the same command again "
+        "to resume"]
+    done = len(_cells(out))
+    assert done >= 3 and not (out / "inverse-temperature" / "smoke").exists()
+    rerun = subprocess.run([*CMD, "--out", str(out)], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0 and f"{done} reused" in rerun.stdout, rerun.stderr

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-import spectra
+from attnlab import spectra
 
 PAIRS = [(0.5, 0.25), (2.0, 0.25), (0.25, 1.5)]
 

@@ -3,8 +3,8 @@ import warnings
 
 import pytest
 
-from reproductions import Cell, CellFunction, CellStore, cell_key, run_sweep
-from reproductions._store import CorruptCellWarning
+from attnlab.reproductions import Cell, CellFunction, CellStore, cell_key, run_sweep
+from attnlab.reproductions._store import CorruptCellWarning
 
 
 def square(params, seed):

@@ -3,8 +3,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import theory
-from reproductions._checks import assert_rel_close
+from attnlab import theory
+from attnlab.reproductions._checks import assert_rel_close
 
 
 def brute_force_scale(gaps, skip=0):

@@ -1,5 +1,8 @@
-"""Closed forms: pure functions of numpy arrays (no torch import, no I/O)."""
+"""Closed forms: pure functions (no torch import, no I/O). They take numpy arrays; the few
+that are shared with the probes (`unit_rows`, `stable_angles`, `ntk_infinite`, `ntk_variance`)
+also take torch tensors and answer in kind (`array_namespace`)."""
 
+from ._arrays import array_namespace as array_namespace
 from ._bounds import entropy_bound as entropy_bound
 from ._bounds import max_weight_bound as max_weight_bound
 from ._bounds import partition_bound as partition_bound
@@ -16,11 +19,11 @@ from ._gaps import accumulation_scale as accumulation_scale
 from ._gaps import gap_counting_function as gap_counting_function
 from ._gaps import gaps_from_scores as gaps_from_scores
 from ._linear_attention import condition_number as condition_number
+from ._linear_attention import gram_eigenvalues as gram_eigenvalues
 from ._linear_attention import gram_power_condition as gram_power_condition
 from ._linear_attention import kappa_d as kappa_d
 from ._linear_attention import krr_loo_influence as krr_loo_influence
 from ._linear_attention import linearized_attention as linearized_attention
-from ._linear_attention import ntk_empirical as ntk_empirical
 from ._linear_attention import ntk_gd_prediction as ntk_gd_prediction
 from ._linear_attention import ntk_infinite as ntk_infinite
 from ._linear_attention import ntk_variance as ntk_variance

@@ -2,7 +2,8 @@
 
 With w_j = e^{−βΔ_j}, Z = Σ_j w_j = β∫₀^∞ N(t) e^{−βt} dt, p = w/Z and r = β/Λ where Λ is the
 *raw* accumulation scale (:func:`theory.accumulation_scale` with ``skip=0``), N(t) ≤ e^{Λt}
-gives, for every row (derivation in ``shared/papers/inverse-temperature.md``):
+gives, for every row (derived for this reproduction, not quoted from the paper; see
+``reproductions/inverse_temperature/README.md``):
 
     r < 1:  top-two gap  D = p_(1) − p_(2) ≤ r / (e (1 − r))
     r > 1:  Z ≤ r/(r − 1),   p_max ≥ 1 − 1/r,   H ≤ log(r/(r−1)) + (r/(r−1))² − 1

@@ -1,8 +1,9 @@
 """Score families s = g(E), E ~ Exp(1), and the critical scales the theory predicts for them.
 
 Writing a row's scores as s_j = g(E_j) with E_j i.i.d. Exp(1), the top order statistic sits at
-E ≈ log n, and the accumulation scale is (arXiv 2605.12697, reconstruction in
-``shared/papers/inverse-temperature.md``)
+E ≈ log n, and the accumulation scale is (Hayase & Karakida, arXiv 2605.12697; only the
+abstract is public, so this follows the reconstruction described in
+``reproductions/inverse_temperature/README.md``)
 
     Λ_n ≈ L_pred(n) = 1 / g'(log n)                              (hazard rate at the 1/n quantile)
 

@@ -2,7 +2,7 @@
 
 Hayase & Karakida, "A Unified Framework for Critical Scaling of Inverse Temperature in
 Self-Attention", arXiv 2605.12697. Only the abstract is public; the definitions are the
-reconstruction in ``shared/papers/inverse-temperature.md`` using its vocabulary.
+reconstruction in ``reproductions/inverse_temperature/README.md``, in the abstract's vocabulary.
 
 For one attention row of scores ``s: [n]``:
 

@@ -2,9 +2,10 @@
 used as an independent oracle for our closed forms.
 
 Its wheel hard-requires TensorFlow (~2 GB) only for ``neural_tangents.experimental`` (a TF
-bridge we never use), so ``make install`` installs it with ``--no-deps`` and we register an
-empty module under that name before importing (ARCHITECTURE.md: verified to give the same
-kernels). jax must stay < 0.6: 0.6.5 imports JAX internals removed there.
+bridge we never use), so ``make install`` installs it with ``--no-deps`` (README.md,
+"Dependencies") and we register an empty module under that name before importing; the kernels
+it then computes are the ones tests/test_neural_tangents.py and tests/test_linear_attention.py
+check. jax must stay < 0.6: 0.6.5 imports JAX internals removed there.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Pooled-covariance model of Seddik, "How Does Attention Help? Insights from Random Matrices on
-Signal Recovery from Sequence Models", arXiv 2605.06826 (only the abstract is public; the
-formulas are the reconstruction in ``shared/papers/pooled-spectra.md``, which reproduces every
-quantitative statement of the abstract).
+Signal Recovery from Sequence Models", arXiv 2605.06826. Only the abstract could be read (no
+section or theorem numbers to cite); the formulas below are our reconstruction, written out in
+``reproductions/pooled_spectra/README.md``, which reproduces every quantitative statement of the
+abstract. Regime: d, V, N → ∞ with d/V → δ, d/N → γ, T and w fixed.
 
 Table e_v = y_v μ + z_v (V tokens, d dims, θ = ‖μ‖², δ = d/V); sequences of T tokens whose
 classes have E[y_s y_t] = R_st; pooled x = Σ_t w_t e_{v_t}; N samples, γ = d/N. Given the table,
@@ -49,7 +50,12 @@ class PooledPrediction:
 
 
 def pooled_prediction(theta, *, alpha, kappa, delta, gamma) -> PooledPrediction:
-    from spectra import population_spike, product_mp_edges, sample_spike
+    """Limits of the pooled covariance C at signal strength θ = ‖μ‖² (``theta``), for weights
+    with α = wᵀRw (``alpha``) and κ = ‖w‖² (``kappa``), δ = d/V (``delta``), γ = d/N
+    (``gamma``): the bulk edge of κν, the population outlier ℓ and a₁ (above θ_c1), the sample
+    outlier κψ(ℓ) and a₂ (above θ_c2), and the alignments a₁a₂ (with m) and a₁a₂ θ/(θ + δ)
+    (with μ). Our reconstruction of arXiv 2605.06826's two transitions (module docstring)."""
+    from attnlab.spectra import population_spike, product_mp_edges, sample_spike
 
     rho = alpha / kappa * (theta + delta)
     edge = product_mp_edges(delta, gamma, kappa)[1]
@@ -66,10 +72,12 @@ def pooled_prediction(theta, *, alpha, kappa, delta, gamma) -> PooledPrediction:
 
 
 def pooled_thresholds(*, alpha, kappa, delta, gamma) -> tuple[float, float]:
-    """(θ_c1, θ_c2); either may be negative (then the spike is there already at θ = 0)."""
+    """(θ_c1, θ_c2): θ_c1 where ρ = (α/κ)(θ + δ) reaches δ + √δ (population outlier), θ_c2
+    where ψ′(ℓ(ρ)) = 0 (sample outlier; root by Brent's method). Either may be negative (then
+    the spike is there already at θ = 0)."""
     from scipy.optimize import brentq
 
-    from spectra import spike_map_derivative
+    from attnlab.spectra import spike_map_derivative
 
     rho_c1 = delta + math.sqrt(delta)
 

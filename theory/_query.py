@@ -1,5 +1,8 @@
-"""Closed forms for learning attention from value queries (arXiv 2601.16873; only its abstract
-is public, so these follow ``shared/papers/query-learning.md``).
+"""Closed forms for learning attention from value queries: Bhattamishra, Shah, Hahn, Kanade,
+"Provably Learning Attention with Queries", arXiv 2601.16873. Only its abstract and the opening
+of its introduction were readable to us, so the counts and bounds below are those of our
+reconstruction of its algorithms (``reproductions/query_learning/README.md``), not the paper's
+theorems.
 
 - Query counts: exact single-head recovery takes d + d² value queries (d of length 1 for v,
   d² of length 2 for W); a one-layer transformer twice that (f(X) and f(−X)).
@@ -20,7 +23,8 @@ __all__ = ["exact_query_count", "breakdown_logit", "equivalent_multi_head_pairs"
 
 
 def exact_query_count(d: int, *, transformer: bool = False) -> int:
-    """d² + d value queries for one head; 2(d² + d) for a one-layer transformer."""
+    """d² + d value queries for one head; 2(d² + d) for a one-layer transformer (claims B1,
+    B5). ``d`` is the width: an int, or an array of widths for a curve."""
     return (2 if transformer else 1) * (d * d + d)
 
 
@@ -59,8 +63,10 @@ def low_rank_dof(d: int, r: int) -> int:
 
 
 def canonical_multi_head_count(d: int, heads: int) -> int:
-    """4Hd² − 2H + 1: queries of the canonical multi-head learner of Kim et al. (arXiv
-    2608.03294), as quoted by ``shared/papers/query-learning.md``."""
+    """4Hd² − 2H + 1: queries of the canonical multi-head learner of the follow-up by Kim et
+    al. (arXiv 2608.03294), as quoted by our secondary notes; that paper was not available to
+    us (claim B7 in ``reproductions/query_learning/README.md``). ``heads`` is H, ``d`` the
+    width."""
     return 4 * heads * d * d - 2 * heads + 1
 
 
@@ -73,9 +79,11 @@ def noisy_entry_bound(tau, norm_bound, margin):
         |ΔW_ij| ≤ 2B (2 + t) τ / (μ σ'(½)),   t = 1/(2B),
 
     from σ̂ = (f − t v̂_j)/v̂_i with |Δf|, |Δv̂| ≤ τ, |σ| ≤ 1, μ = min|v_i|, and
-    |Δlogit| ≤ |Δσ|/σ'(½) on |logit| ≤ ½; ΔW = Δlogit/t. Our derivation, not the paper's
-    constant (its theorem text was not found; only the abstract and introduction are public
-    to us). The spec's reconstruction states the scaling ‖W‖² d / μ."""
+    |Δlogit| ≤ |Δσ|/σ'(½) on |logit| ≤ ½; ΔW = Δlogit/t. τ is ``tau`` (the oracle's additive
+    tolerance), B ``norm_bound`` (≥ max|W_ij|), μ ``margin``; arrays broadcast. Our
+    derivation, not the paper's constant (its theorem text was not found; only the abstract
+    and introduction are public to us). Our secondary notes state the scaling ‖W‖² d / μ
+    (claim B4 in ``reproductions/query_learning/README.md``)."""
     tau, B, mu = (np.asarray(x, dtype=np.float64) for x in (tau, norm_bound, margin))
     t = 1 / (2 * B)
     return 2 * B * (2 + t) * tau / (mu * SIGMOID_SLOPE_HALF)

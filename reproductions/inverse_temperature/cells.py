@@ -1,4 +1,5 @@
-"""The cell function of the inverse-temperature sweep and the grid it runs over.
+"""The cell function of the inverse-temperature sweep (Hayase & Karakida, arXiv 2605.12697;
+``reproductions/inverse_temperature/README.md``) and the grid it runs over.
 
 Every cell returns plain JSON: per-β sums over its rows (so blocks of rows combine into means),
 per-row scalars (so medians combine), the T1 bound check over every (row, β) pair it saw, and a
@@ -11,58 +12,19 @@ from __future__ import annotations
 
 import numpy as np
 
-import theory
-from probes import exact_rows, semi_analytic_row, summarize_row
+from attnlab import theory
+from attnlab.probes import exact_rows, semi_analytic_row, summarize_row
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
+from .bound_checks import add_checks, bound_samples, check_bounds
 from .config import SCALE_FAMILIES, Config
+from .models import model_cell, model_cells
 
-__all__ = ["CELL_FUNCTION", "grid", "check_bounds", "ADVERSARIAL_KINDS"]
+__all__ = ["CELL_FUNCTION", "grid", "ADVERSARIAL_KINDS"]
 
 ADVERSARIAL_KINDS = ("near-tie", "clusters", "rounded", "bf16-rounded", "needle", "cauchy")
 RATIO_GRID = np.unique(np.concatenate([np.geomspace(1e-2, 1e2, 101),
                                        [0.9, 0.99, 0.999, 1.001, 1.01, 1.1]]))
-_REL_TOL = 1e-9  # T1 criterion: a violation is an excess beyond 1e-9 relative
-
-
-def check_bounds(stats, lambda_raw: float) -> dict:
-    """Count (row, β) pairs and violations of the four exact bounds at r = β/Λ_raw."""
-    r = stats.beta / lambda_raw if lambda_raw > 0 else np.full_like(stats.beta, np.inf)
-    r = np.where(np.isinf(lambda_raw), 0.0, r)
-    z = np.exp(stats.log_partition)
-    checks = {
-        "top_two_gap": (stats.top_two_gap, theory.top_two_gap_bound(r), r < 1),
-        "partition": (z, theory.partition_bound(r), r > 1),
-        "entropy": (stats.entropy, theory.entropy_bound(r), r > 1),
-    }
-    out = {"pairs": int(r.size)}
-    for name, (measured, bound, active) in checks.items():
-        excess = measured - bound * (1 + _REL_TOL)
-        out[f"{name}_checked"] = int(active.sum())
-        out[f"{name}_violations"] = int((active & (excess > 0)).sum())
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = np.where(active & (bound > 0), measured / bound, 0.0)
-        out[f"{name}_max_ratio"] = float(ratio.max()) if ratio.size else 0.0
-    lower = theory.max_weight_bound(r)
-    active = r > 1
-    out["max_weight_checked"] = int(active.sum())
-    out["max_weight_violations"] = int((active & (stats.max_weight < lower * (1 - _REL_TOL)))
-                                       .sum())
-    return out
-
-
-def _add_checks(total: dict, new: dict) -> dict:
-    return {k: (max(total.get(k, 0.0), v) if k.endswith("max_ratio") else total.get(k, 0) + v)
-            for k, v in new.items()}
-
-
-def _bound_samples(stats, lambda_raw, every: int = 5) -> list:
-    if not np.isfinite(lambda_raw) or lambda_raw <= 0:
-        return []
-    r = stats.beta[::every] / lambda_raw
-    return [[float(a), float(b), float(c), float(d)] for a, b, c, d in
-            zip(r, stats.top_two_gap[::every], stats.max_weight[::every],
-                stats.entropy[::every], strict=True)]
 
 
 def _counting_curve(gaps, weights=None, points: int = 120) -> dict:
@@ -102,9 +64,9 @@ def _family_cell(p: dict, seed: int) -> dict:
         sums["h"] += st.entropy[:-2] / np.log(n)
         rows.append([summary.lambda_raw, summary.lambda_robust, float(st.top_two_gap[-2]),
                      float(st.entropy[-1])])
-        checks = _add_checks(checks, check_bounds(st, summary.lambda_raw))
+        checks = add_checks(checks, check_bounds(st, summary.lambda_raw))
         if i == 0:
-            samples = _bound_samples(st, summary.lambda_raw)
+            samples = bound_samples(st, summary.lambda_raw)
             if p["kind"] == "exact" and n <= 10**6:  # the N(t) figure needs no more
                 g = gaps.cpu().numpy() if hasattr(gaps, "cpu") else gaps
                 counting = _counting_curve(g)
@@ -145,20 +107,14 @@ def _adversarial_cell(p: dict, seed: int) -> dict:
         # β on the ratio grid r = β/Λ (stress r ≈ 1); on a tie (Λ = ∞) on an absolute grid
         betas = RATIO_GRID * lam if np.isfinite(lam) and lam > 0 else RATIO_GRID / s.std()
         summary = summarize_row(gaps, betas, skip=p["skip"])
-        checks = _add_checks(checks, check_bounds(summary.stats, summary.lambda_raw))
+        checks = add_checks(checks, check_bounds(summary.stats, summary.lambda_raw))
         if i == 0:
-            samples = _bound_samples(summary.stats, summary.lambda_raw)
+            samples = bound_samples(summary.stats, summary.lambda_raw)
     return {"checks": checks, "samples": samples}
 
 
-def _model_cell(params: dict, seed: int) -> dict:
-    from .models import model_cell  # torch models: imported only when a model cell runs
-
-    return model_cell(params, seed)
-
-
 _KINDS = {"exact": _family_cell, "semi": _family_cell, "adversarial": _adversarial_cell,
-          "model": _model_cell, "minilm": _model_cell}
+          "model": model_cell, "minilm": model_cell}
 
 
 def _cell(params: dict, seed: int) -> dict:
@@ -173,8 +129,6 @@ def _seed(config: Config, *parts) -> int:
 
 
 def grid(config: Config) -> list[Cell]:
-    from .models import model_cells
-
     # The model cells are the longest: first, largest n first, so a cluster's workers do not
     # wait on one long cell at the end of the sweep.
     models = model_cells(config, [float(v) for v in config.beta_factors()], _seed)

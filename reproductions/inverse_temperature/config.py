@@ -1,8 +1,13 @@
-"""Configuration of the inverse-temperature reproduction: one frozen dataclass, three presets."""
+"""Configuration of the inverse-temperature reproduction: one frozen dataclass, three presets
+(the scales are described in ``reproductions/inverse_temperature/README.md``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+
+import numpy as np
+
+from attnlab.theory import get_family
 
 __all__ = ["Config", "make_config"]
 
@@ -19,9 +24,9 @@ class Config:
     device: str = "cpu"
     seed: int = 0
     # --- exact rows: every score drawn (T1, Λ̂ vs n, N(t) figure, the exact-vs-semi check)
-    exact_families: tuple = ALL_FAMILIES  # spec: 8 families
-    exact_n: tuple = (10**3, 10**4, 10**5)  # spec quick: n ≤ 1e5 on a CPU
-    exact_rows: int = 64  # spec quick: 64 rows
+    exact_families: tuple = ALL_FAMILIES  # the plan's 8 families (README)
+    exact_n: tuple = (10**3, 10**4, 10**5)  # quick plan: n ≤ 1e5 on a CPU
+    exact_rows: int = 64  # quick plan: 64 rows
     exact_rows_per_cell: int = 16  # cells small enough to resume after a kill
     # n > 1e7 exists only on a GPU (8 GB per row at 1e9): fewer rows, the four log-law families
     large_n: int = 10**7
@@ -29,14 +34,14 @@ class Config:
     # --- semi-analytic rows: top K exact + log-spaced bulk histogram, n up to 1e12 (T2–T6)
     semi_families: tuple = SEMI_FAMILIES
     semi_n: tuple = tuple(10**k for k in range(3, 13))  # T4 fits over 1e3 ≤ n ≤ 1e12
-    semi_rows: int = 128  # T2 asks for ≥ 128 rows (the spec's 32 is below that)
+    semi_rows: int = 128  # T2 asks for ≥ 128 rows (the plan's 32 is below that)
     semi_rows_per_cell: int = 64
     semi_top: int = 1024  # K exact order statistics above the threshold
     semi_bins: int = 2048  # log-spaced bulk bins
     # --- β grid on x = β / L_pred(n)
     x_min: float = 1e-2
     x_max: float = 1e2
-    n_beta: int = 101  # spec quick: 101 β
+    n_beta: int = 101  # quick plan: 101 β
     wide_x_min: float = 1e-13  # polynomial families (uniform): h = ½ sits at x ≈ n^{-1/2}
     robust_skip: int = 8  # k0: the robust Λ̂ skips the first 8 gaps (heavy-tailed first gap)
     # --- T1 adversarial rows (near-ties, clusters, rounded logits, needles, Cauchy)
@@ -53,10 +58,6 @@ class Config:
     def beta_factors(self, family: str = "gaussian"):
         """x = β/L_pred(n) grid; wide for families without a log-law (their h-transition
         spans β from O(1) to O(n))."""
-        import numpy as np
-
-        from theory import get_family
-
         low = self.x_min if get_family(family).xi is not None else self.wide_x_min
         return np.geomspace(low, self.x_max, self.n_beta)
 

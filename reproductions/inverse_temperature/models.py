@@ -1,14 +1,17 @@
 """T7 cells: attention logits of real models — random-init GPT heads and, when its package is
-installed, the pretrained all-MiniLM-L6-v2 encoder."""
+installed, the pretrained all-MiniLM-L6-v2 encoder. Offline stand-ins for the trained
+transformers of Hayase & Karakida (arXiv 2605.12697); see
+``reproductions/inverse_temperature/README.md``."""
 
 from __future__ import annotations
 
 import numpy as np
+import torch
 
-from probes import RandomGPT, exact_scores, summarize_row, text_windows
+from attnlab.probes import RandomGPT, exact_scores, minilm_logits, summarize_row, text_windows
 
 from .._sweep import Cell
-from .cells import _add_checks, check_bounds
+from .bound_checks import add_checks, check_bounds
 
 __all__ = ["model_cells", "model_cell", "minilm_available"]
 
@@ -41,8 +44,6 @@ def model_cells(config, x, seed_fn) -> list[Cell]:
 
 def _logits(p: dict, seed: int) -> np.ndarray:
     """``[rows, layers, heads, n]`` float64 logits of one query against n keys."""
-    import torch
-
     rng = np.random.default_rng(seed)
     tokens_seed, model_seed = (int(v) for v in rng.integers(0, 2**31, size=2))
     if p["kind"] == "model":
@@ -52,8 +53,6 @@ def _logits(p: dict, seed: int) -> np.ndarray:
         device = p.get("device", "cpu")
         tokens = torch.from_numpy(text_windows(p["n"], p["rows"], seed=tokens_seed))
         return model.to(device).last_query_logits(tokens.to(device)).cpu().numpy()
-    from probes._minilm import minilm_logits
-
     return minilm_logits(p["n"], p["rows"], seed=tokens_seed)
 
 
@@ -75,7 +74,7 @@ def model_cell(p: dict, seed: int) -> dict:
             for r in rows_logits:
                 st = summarize_row(r.max() - r, x * lam_h, skip=p["skip"])
                 pmax += st.stats.max_weight / rows
-                checks = _add_checks(checks, check_bounds(st.stats, st.lambda_raw))
+                checks = add_checks(checks, check_bounds(st.stats, st.lambda_raw))
             out_heads.append({
                 "layer": layer, "head": head, "lambda_head": lam_h,
                 "lambda_raw": [s.lambda_raw for s in first],

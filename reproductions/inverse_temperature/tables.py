@@ -1,11 +1,14 @@
-"""Turning cell payloads into tidy tables, and the derived tables the claims read."""
+"""Turning cell payloads into tidy tables: the measurements, the derived tables the claims of
+Hayase & Karakida (arXiv 2605.12697; ``reproductions/inverse_temperature/README.md``) read,
+and the theory lines the figures draw (``scale_references``, ``sharp_limits``,
+``bound_curves``), so that :mod:`attnlab.figures` only draws."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-import theory
+from attnlab import theory
 
 from .._checks import crossing, fit_slope, spread_ratio
 from .config import SCALE_FAMILIES, Config
@@ -172,6 +175,51 @@ def _sharp(curves: pd.DataFrame) -> pd.DataFrame:
                                       "h_width_decades"])
 
 
+def _scale_references(scale_law: pd.DataFrame) -> pd.DataFrame:
+    """The reference lines of the Λ̂-vs-n and phase figures: per family, L_pred(n) and every
+    prior law of :data:`theory.LAWS` scaled to agree with L_pred at the geometric middle of the
+    family's n range, on 100 log-spaced n over that range."""
+    out = []
+    for family, s in scale_law.groupby("family", sort=False):
+        n = np.geomspace(s["n"].min(), s["n"].max(), 100)
+        n_mid = float(np.sqrt(n[0] * n[-1]))
+        lines = {"L_pred": theory.predicted_scale(family, n)}
+        for law in theory.LAWS:
+            lines[law] = theory.law_scale(law, n) * theory.predicted_scale(family, n_mid) / \
+                theory.law_scale(law, n_mid)
+        out += [pd.DataFrame({"family": family, "law": law, "n": n, "beta": beta})
+                for law, beta in lines.items()]
+    return pd.concat(out, ignore_index=True)
+
+
+def _sharp_limits(curves: pd.DataFrame) -> pd.DataFrame:
+    """The limit h = H/log n → (1 − c^{1/(1−θ)})₊ at β = c·L_pred (theory), on 300 log-spaced
+    c over each (sampler, family)'s x range, for the families with a θ."""
+    out = []
+    for (sampler, family), c in curves.groupby(["sampler", "family"]):
+        theta = theory.get_family(family).theta
+        if theta is None:
+            continue
+        x = np.geomspace(c["x"].min(), c["x"].max(), 300)
+        out.append(pd.DataFrame({"sampler": sampler, "family": family, "x": x,
+                                 "h": theory.sharp_entropy_fraction(x, theta)}))
+    columns = ["sampler", "family", "x", "h"]
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=columns)
+
+
+def _bound_curves(samples: pd.DataFrame) -> pd.DataFrame:
+    """The exact bounds (theory) over the measured r = β/Λ range for the T1 scatter: the top-two
+    gap bound below r = 1, the p_max and entropy bounds above it, 200 points each."""
+    r = samples["r"].to_numpy()
+    below = np.geomspace(max(r.min(), 1e-3), 0.999, 200)
+    above = np.geomspace(1.001, max(r.max(), 2), 200)
+    curves = (("top_two_gap", below, theory.top_two_gap_bound),
+              ("max_weight", above, theory.max_weight_bound),
+              ("entropy", above, theory.entropy_bound))
+    return pd.concat([pd.DataFrame({"quantity": name, "r": grid, "bound": bound(grid)})
+                      for name, grid, bound in curves], ignore_index=True)
+
+
 def _aic_prefers_log(n, lam) -> tuple[bool, float, float]:
     """Least-squares fits of log Λ̂ on log log n (power of log) and on log n (power of n),
     both two-parameter, so AIC compares residual sums of squares."""
@@ -209,18 +257,22 @@ def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
         {k: ("max" if k.endswith("max_ratio") else "sum")
          for k in checks[0] if k != "source"})
     scale_law = _scale_law(curves, rows)
+    bound_samples = pd.DataFrame(samples, columns=["source", "r", "top_two_gap", "max_weight",
+                                                   "entropy"])
     return {
         "curves": curves,
         "rows": rows,
         "counting": counting,
         "bounds": bounds,
-        "bound_samples": pd.DataFrame(samples, columns=["source", "r", "top_two_gap",
-                                                        "max_weight", "entropy"]),
+        "bound_samples": bound_samples,
+        "bound_curves": _bound_curves(bound_samples),
         "scale_law": scale_law,
+        "scale_references": _scale_references(scale_law),
         "exponents": _exponents(scale_law),
         "law_spreads": _law_spreads(scale_law),
         "collapse": _collapse(curves),
         "sharp": _sharp(curves),
+        "sharp_limits": _sharp_limits(curves),
         "heads": heads,
         "head_fits": _head_fits(heads),
         "head_curves": head_curves,

@@ -1,13 +1,14 @@
 """Miñoza, Medina, Ibañez, "Linearized Attention Cannot Enter the Kernel Regime at Any Practical
-Width", arXiv 2603.13085 — claims T1–T10 of ``shared/papers/linear-attention-ntk.md``."""
+Width", arXiv 2603.13085 — claims T1–T10, reconstructed from the abstracts (README.md here says
+what the paper says, what we assumed, and why each criterion is what it is)."""
 
 from __future__ import annotations
 
-import figures as figs
+from attnlab import figures as figs
 
 from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
-from .claims import CLAIMS, PAPER_KAPPA, judge
+from .claims import CLAIMS, PAPER_KAPPA
 from .config import Config, make_config
 from .tables import build_tables
 
@@ -41,6 +42,5 @@ PAPER = Paper(
     cells=grid,
     cell_function=CELL_FUNCTION,
     tables=build_tables,
-    judge=judge,
     figures=_figures,
 )

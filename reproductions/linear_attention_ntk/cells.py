@@ -9,8 +9,7 @@ import hashlib
 
 import numpy as np
 
-import probes
-import theory
+from attnlab import probes, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config
@@ -42,8 +41,7 @@ def _gram_cell(p: dict, seed: int) -> dict:
     X, _ = dataset(p["data"], p["n"])
     n, d = X.shape
     # the numerical rank (≤ min(n, d)): digits has pixels that are zero in every image
-    ev = np.linalg.eigvalsh(X.T @ X)
-    r = int((ev > RTOL * ev[-1]).sum())
+    r = len(theory.gram_eigenvalues(X, rtol=RTOL))
     kd = theory.kappa_d(X, rtol=RTOL)
     dev = p["device"]
     Xt = torch.as_tensor(X, device=dev)
@@ -95,8 +93,8 @@ def _ntk_reference(p: dict, U, ytr, Ute, lr: float):
     if key not in _REFERENCE:
         dev = p["device"]
         Ut, Utet = torch.as_tensor(U, device=dev), torch.as_tensor(Ute, device=dev)
-        K = probes.ntk_infinite_torch(Ut).cpu().numpy()
-        Kx = probes.ntk_infinite_torch(Utet, Ut).cpu().numpy()
+        K = theory.ntk_infinite(Ut).cpu().numpy()
+        Kx = theory.ntk_infinite(Utet, Ut).cpu().numpy()
         if kind == "krr":  # Adam has no exact NTK limit: kernel ridge regression, λ = L2 = 1e-3
             _REFERENCE[key] = Kx @ np.linalg.solve(K + 1e-3 * np.eye(len(K)), ytr)
         else:  # GD (and μP's same function-space step): the exact finite-step prediction
@@ -168,12 +166,12 @@ def _realdata_cell(p: dict, seed: int) -> dict:
         raw = probes.load_images(p["path"])
     out = {"n": int(raw.shape[0]), "d": int(raw.shape[1])}
     for how in _PREPROCESSING:
-        X = raw if how == "pixels" else probes.unit(
+        X = raw if how == "pixels" else theory.unit_rows(
             raw - raw.mean(0) if how == "centred-unit" else raw)
-        ev = np.linalg.eigvalsh(X.T @ X)[::-1][: min(X.shape)]
-        keep = ev > RTOL * ev[0]  # the numerical rank: zero-variance pixels give λ = 0
-        out[how] = {"kappa_full": float(ev[0] / ev[-1]) if ev[-1] > 0 else None,
-                    "kappa_numerical": float(ev[0] / ev[keep][-1]), "rank": int(keep.sum())}
+        full = theory.kappa_d(X)  # inf: zero-variance pixels give λ = 0 (stored as null)
+        out[how] = {"kappa_full": full if np.isfinite(full) else None,
+                    "kappa_numerical": theory.kappa_d(X, rtol=RTOL),
+                    "rank": len(theory.gram_eigenvalues(X, rtol=RTOL))}
     return out
 
 

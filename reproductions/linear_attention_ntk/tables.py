@@ -1,11 +1,12 @@
-"""Cell payloads → tidy tables (one row per measurement) and per-dataset fits."""
+"""Cell payloads → tidy tables (one row per measurement) and per-dataset fits, with the
+theory lines the figures draw as columns (figures only draw: README.md, "Scales and figures")."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-import theory
+from attnlab import theory
 
 from .._checks import fit_slope
 from .._sweep import cells_of_kind
@@ -29,7 +30,19 @@ def _gram(items):
                          "predicted_exponent": 2 * int(k) + 1,
                          "exponent_naive": r["exponent_naive"],
                          "naive_negative": r["naive_negative"], "resolvable": r["resolvable"]})
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    if not out.empty:
+        # the cube law κ(x̃-Gram) ∝ κ_d³ (the abstract's "cubes the condition number"),
+        # anchored at the smallest κ_d and κ(x̃-Gram) measured
+        out["kappa_xtilde_cubed"] = (out.kappa_d / out.kappa_d.min()) ** 3 \
+            * out.kappa_xtilde.min()
+    return out
+
+
+def _lazy_guide(values: pd.Series, m: pd.Series) -> pd.Series:
+    """The lazy-regime slope −½ (errors and drift ∝ m^{−½}) from the largest value at the
+    smallest width: a guide line, not a fit."""
+    return float(values.max()) * (m / float(m.min())) ** -0.5
 
 
 def _kernel(items):
@@ -55,13 +68,21 @@ def _kernel(items):
                      "variance_ratio": float(z.mean()),
                      "variance_ratio_se": float(z.std(ddof=1) / np.sqrt(z.size)),
                      "C": C})
-    return pd.DataFrame(rows), pd.DataFrame(fits)
+    kernel = pd.DataFrame(rows)
+    if not kernel.empty:
+        kernel["e_F_lazy"] = pd.concat([_lazy_guide(g.e_F_rms, g.m.astype(float))
+                                        for _, g in kernel.groupby("dataset")])
+    return kernel, pd.DataFrame(fits)
 
 
 def _train(items):
-    return pd.DataFrame([{"dataset": label(p["data"]), "net": p["net"],
-                          "dynamics": p["dynamics"], "m": p["m"], "replicate": p["replicate"],
-                          **o} for p, o in items])
+    train = pd.DataFrame([{"dataset": label(p["data"]), "net": p["net"],
+                           "dynamics": p["dynamics"], "m": p["m"], "replicate": p["replicate"],
+                           **o} for p, o in items])
+    if not train.empty:
+        train["drift_lazy"] = pd.concat([_lazy_guide(g.drift, g.m.astype(float))
+                                         for _, g in train.groupby("dynamics")])
+    return train
 
 
 def _attack(items):
@@ -99,8 +120,13 @@ def _realdata(items):
     return pd.DataFrame(rows)
 
 
+PAPER_EXPONENT = 6  # m ∝ κ_d⁶ · n log n (arXiv 2603.13085, abstract)
+
+
 def width_table(config: Config, fits: pd.DataFrame) -> pd.DataFrame:
-    """m*(ε) = (C/ε)² per dataset and net, beside the paper's κ_d⁶·n·ln n."""
+    """m*(ε) = (C/ε)² per dataset and net, beside the paper's κ_d⁶·n·ln n; per net, the
+    least-squares line of log m* on log κ_d (``m_star_fit``, its slope ``m_star_fit_slope``) and
+    the paper's slope-6 line through the data's centre (``m_star_paper_slope``)."""
     if fits.empty:
         return fits
     out = fits.copy()
@@ -108,6 +134,13 @@ def width_table(config: Config, fits: pd.DataFrame) -> pd.DataFrame:
     n = np.where(out.dataset == "digits", config.digits_n, config.n)
     out["paper_width"] = [theory.paper_width(k, int(nn)) for k, nn in zip(out.kappa_d, n,
                                                                        strict=True)]
+    for _, g in out.groupby("net"):
+        x, y = np.log(g.kappa_d.to_numpy()), np.log(g.m_star.to_numpy())
+        fit = fit_slope(x, y)
+        out.loc[g.index, "m_star_fit"] = np.exp(fit.intercept + fit.slope * x)
+        out.loc[g.index, "m_star_fit_slope"] = fit.slope
+        out.loc[g.index, "m_star_paper_slope"] = np.exp(y.mean()
+                                                        + PAPER_EXPONENT * (x - x.mean()))
     return out
 
 

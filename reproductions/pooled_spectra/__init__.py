@@ -1,13 +1,14 @@
 """Seddik, "How Does Attention Help? Insights from Random Matrices on Signal Recovery from
-Sequence Models", arXiv 2605.06826 — claims T-A1–T-A6 of ``shared/papers/pooled-spectra.md``."""
+Sequence Models", arXiv 2605.06826 — claims T-A1–T-A6; what the paper says, what we
+reconstructed and how each claim is judged: ``reproductions/pooled_spectra/README.md``."""
 
 from __future__ import annotations
 
-import figures as figs
+from attnlab import figures as figs
 
 from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
-from .claims import CLAIMS, judge
+from .claims import CLAIMS
 from .config import Config, make_config
 from .tables import build_tables
 
@@ -15,14 +16,13 @@ __all__ = ["PAPER", "Config", "make_config"]
 
 
 def _figures(config: Config, t: dict) -> dict:
-    out = {"phase_diagram": figs.plot_phase_diagram(config.spike_delta, config.spike_gamma),
+    out = {"phase_diagram": figs.plot_phase_diagram(t["phase_diagram"], t["phase_thresholds"]),
            "alpha_vs_decay": figs.plot_decay(t["decay"])}
     if not t["esd"].empty:
-        out["esd"] = figs.plot_esd(t["esd"])
+        out["esd"] = figs.plot_esd(t["esd"], t["esd_theory"])
     if not t["spike"].empty:
-        out["outlier"] = figs.plot_outlier(t["spike"], config.spike_delta, config.spike_gamma)
-        out["alignment"] = figs.plot_alignment(t["spike"], config.spike_delta,
-                                               config.spike_gamma)
+        out["outlier"] = figs.plot_outlier(t["spike"], t["outlier_theory"])
+        out["alignment"] = figs.plot_alignment(t["spike"], t["alignment_theory"])
     return out
 
 
@@ -37,6 +37,5 @@ PAPER = Paper(
     cells=grid,
     cell_function=CELL_FUNCTION,
     tables=build_tables,
-    judge=judge,
     figures=_figures,
 )

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-import probes
-import spectra
-import theory
+from attnlab import probes, spectra, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config

@@ -1,17 +1,23 @@
-"""Cell payloads → tidy tables, and the theory tables the claims compare them with."""
+"""Cell payloads → tidy tables, and the theory tables the claims and figures compare them with
+(Seddik, arXiv 2605.06826; the formulas: ``reproductions/pooled_spectra/README.md``).
+
+Measurements: ``bulk`` (T-A1), ``esd`` (one histogram per (δ, γ)), ``spike`` (T-A2, T-A3,
+T-A4, T-A6), ``attention`` (T-A5). Theory only: ``design`` (T-A4, T-A4b), ``decay``, and the
+curves the figures draw — ``esd_theory``, ``outlier_theory``, ``alignment_theory``,
+``phase_diagram``, ``phase_thresholds`` — so that ``figures`` computes nothing.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-import spectra
-import theory
+from attnlab import spectra, theory
 
 from .._sweep import cells_of_kind
 from .config import Config
 
-__all__ = ["build_tables", "design_table"]
+__all__ = ["build_tables", "design_table", "esd_theory", "spike_theory", "phase_diagram"]
 
 
 def _bulk(items):
@@ -63,7 +69,7 @@ def _attention(items):
         pred = theory.pooled_prediction(p["theta"], alpha=o["alpha"], kappa=o["kappa"],
                                         delta=p["delta"], gamma=p["gamma"])
         rows.append({"d": p["d"], "tau": p["tau"], "replicate": p["replicate"],
-                     "mean_abs_w": o["mean_abs_w"], "bound": 5 * p["tau"] / np.sqrt(p["d"]),
+                     "mean_abs_w": o["mean_abs_w"],
                      "lambda": o["lambda"], "pred_lambda": pred.outlier,
                      "align_m": o["align_m"], "pred_align_m": pred.align_m,
                      "align_mu": o["align_mu"], "pred_align_mu": pred.align_mu})
@@ -114,6 +120,78 @@ def _decay_curve(T: int = 16) -> pd.DataFrame:
                                        "alpha_over_kappa"])
 
 
+def esd_theory(esd: pd.DataFrame, *, points: int = 600) -> pd.DataFrame:
+    """The laws beside each ESD histogram: densities (κ units) of ν = MP_δ ⊠ MP_γ and of plain
+    MP_γ on ``points`` x from 1e-4 to the histogram's right end, and ν's atom at 0, per (δ, γ).
+    Columns delta, gamma, x, product_density, mp_density, atom."""
+    frames = []
+    for delta, gamma in sorted(esd.groupby(["delta", "gamma"]).groups):
+        h = esd[(esd.delta == delta) & (esd.gamma == gamma)]
+        x = np.linspace(1e-4, float(h.hi.max()), points)
+        frames.append(pd.DataFrame({
+            "delta": delta, "gamma": gamma, "x": x,
+            "product_density": spectra.product_mp_density(x, delta, gamma),
+            "mp_density": spectra.mp_density(x, gamma),
+            "atom": spectra.product_mp_atom(delta, gamma)}))
+    columns = ["delta", "gamma", "x", "product_density", "mp_density", "atom"]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+
+
+def spike_theory(weights: str, alpha_over_kappa: float, theta, *, delta: float,
+                 gamma: float) -> pd.DataFrame:
+    """The predicted outlier λ/κ (NaN below θ_c2) and alignments |⟨û, m̂⟩|², |⟨û, μ̂⟩|² along
+    ``theta`` for one weighting (κ = 1: everything in κ units). Columns as the spike table's
+    pred_* columns, plus weights, alpha_over_kappa, theta, delta, gamma."""
+    rows = []
+    for th in theta:
+        p = theory.pooled_prediction(th, alpha=alpha_over_kappa, kappa=1.0, delta=delta,
+                                     gamma=gamma)
+        rows.append({"weights": weights, "alpha_over_kappa": alpha_over_kappa, "theta": th,
+                     "pred_lambda": p.outlier if p.outlier else np.nan,
+                     "pred_align_m": p.align_m, "pred_align_mu": p.align_mu,
+                     "delta": delta, "gamma": gamma})
+    return pd.DataFrame(rows)
+
+
+def _spike_curves(spike: pd.DataFrame, delta: float, gamma: float) -> dict:
+    """``outlier_theory`` (every weighting, 200 θ, at the largest d's θ range) and
+    ``alignment_theory`` (mean weights if simulated, 300 θ) for the class-correlation sweep."""
+    s = spike[spike.family == "class-correlation"] if "family" in spike else spike
+    if s.empty:
+        return {"outlier_theory": pd.DataFrame(), "alignment_theory": pd.DataFrame()}
+    big = s[s.d == s.d.max()]
+    theta = np.linspace(0, float(big.theta.max()), 200)
+    outlier = pd.concat([spike_theory(w, float(g.alpha_over_kappa.iloc[0]), theta,
+                                      delta=delta, gamma=gamma)
+                         for w, g in big.groupby("weights")], ignore_index=True)
+    w = "mean" if "mean" in set(s.weights) else s.weights.iloc[0]
+    one = s[s.weights == w]
+    alignment = spike_theory(w, float(one.alpha_over_kappa.iloc[0]),
+                             np.linspace(0, float(one.theta.max()), 300), delta=delta,
+                             gamma=gamma)
+    return {"outlier_theory": outlier, "alignment_theory": alignment}
+
+
+def phase_diagram(delta: float, gamma: float, *, theta=None, alpha_over_kappa=None) -> dict:
+    """Theory over the (θ, α/κ) plane: ``phase_diagram`` holds a₁a₂ = |⟨û, m̂⟩|² on the full
+    grid (default θ: 121 points in [0, 4], α/κ: 71 points in [0.5, 4]), ``phase_thresholds``
+    (θ_c1, θ_c2) per α/κ, both with δ, γ."""
+    theta = np.linspace(0, 4, 121) if theta is None else np.asarray(theta, dtype=np.float64)
+    ratios = (np.linspace(0.5, 4, 71) if alpha_over_kappa is None
+              else np.asarray(alpha_over_kappa, dtype=np.float64))
+    grid, thresholds = [], []
+    for r in ratios:
+        for th in theta:
+            p = theory.pooled_prediction(th, alpha=r, kappa=1.0, delta=delta, gamma=gamma)
+            grid.append((delta, gamma, r, th, p.align_m))
+        c1, c2 = theory.pooled_thresholds(alpha=r, kappa=1.0, delta=delta, gamma=gamma)
+        thresholds.append((delta, gamma, r, c1, c2))
+    return {"phase_diagram": pd.DataFrame(grid, columns=["delta", "gamma", "alpha_over_kappa",
+                                                         "theta", "align_m"]),
+            "phase_thresholds": pd.DataFrame(thresholds, columns=[
+                "delta", "gamma", "alpha_over_kappa", "theta_c1", "theta_c2"])}
+
+
 def build_tables(config: Config, cells, payloads) -> dict:
     bulk_items = cells_of_kind(cells, payloads, "bulk")
     hist = []
@@ -124,12 +202,17 @@ def build_tables(config: Config, cells, payloads) -> dict:
                     "weights"] and p["T"] == max(q["T"] for q, _ in bulk_items):
                 hist += [(p["delta"], p["gamma"], p["d"], lo, hi, c) for lo, hi, c in
                          zip(o["edges"][:-1], o["edges"][1:], o["hist"], strict=True)]
+    esd = pd.DataFrame(hist, columns=["delta", "gamma", "d", "lo", "hi", "count"])
+    spike = _spike(cells_of_kind(cells, payloads, "spike"))
     return {
         "bulk": _bulk(bulk_items),
-        "esd": pd.DataFrame(hist, columns=["delta", "gamma", "d", "lo", "hi", "count"]),
-        "spike": _spike(cells_of_kind(cells, payloads, "spike")),
+        "esd": esd,
+        "spike": spike,
         "attention": _attention(cells_of_kind(cells, payloads, "attention")),
         "design": design_table(config.design_T, random_w=config.design_random_w,
                                seed=config.seed),
         "decay": _decay_curve(config.design_T),
+        "esd_theory": esd_theory(esd),
+        **_spike_curves(spike, config.spike_delta, config.spike_gamma),
+        **phase_diagram(config.spike_delta, config.spike_gamma),
     }

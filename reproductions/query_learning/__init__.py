@@ -1,13 +1,14 @@
 """Bhattamishra, Shah, Hahn, Kanade, "Provably Learning Attention with Queries", arXiv
-2601.16873 — claims B1–B8 of ``shared/papers/query-learning.md``."""
+2601.16873 — claims B1–B8 (:mod:`.claims`); what the paper says, what we could read of it and
+what we assumed: ``reproductions/query_learning/README.md``."""
 
 from __future__ import annotations
 
-import figures as figs
+from attnlab import figures as figs
 
 from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
-from .claims import CLAIMS, judge
+from .claims import CLAIMS
 from .config import Config, make_config
 from .tables import build_tables
 
@@ -15,8 +16,8 @@ __all__ = ["PAPER", "Config", "make_config"]
 
 
 def _figures(config: Config, t: dict) -> dict:
-    out = {"query_counts": figs.plot_query_counts(t["exact"], t["transitions"],
-                                                  t["transformer"])}
+    out = {"query_counts": figs.plot_query_counts(t["query_curves"], t["exact"],
+                                                  t["transitions"], t["transformer"])}
     if not t["breakdown"].empty:
         out["precision"] = figs.plot_precision(t["precision"], t["breakdown"])
     if not t["lowrank"].empty:
@@ -36,6 +37,5 @@ PAPER = Paper(
     cells=grid,
     cell_function=CELL_FUNCTION,
     tables=build_tables,
-    judge=judge,
     figures=_figures,
 )

@@ -11,8 +11,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-import probes
-import theory
+from attnlab import probes, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from .config import Config

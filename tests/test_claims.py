@@ -1,0 +1,85 @@
+"""The claim machinery every paper uses: one declaration per claim, one decision rule, and
+the agreement of verdicts across seeds."""
+
+import math
+
+import pytest
+
+from attnlab.reproductions import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, ClaimList, Paper, decide
+from attnlab.reproductions._claims import across_seeds
+
+
+@pytest.mark.parametrize("low, high, band, verdict", [
+    (0.95, 1.05, (0.9, 1.1), REPRODUCED),            # inside
+    (0.9, 1.1, (0.9, 1.1), REPRODUCED),              # touching the edges is inside
+    (1.2, 1.3, (0.9, 1.1), NOT_REPRODUCED),          # above
+    (0.1, 0.8, (0.9, 1.1), NOT_REPRODUCED),          # below
+    (1.0, 1.2, (0.9, 1.1), INCONCLUSIVE),            # straddles an edge
+    (0.5, 1.5, (0.9, 1.1), INCONCLUSIVE),            # wider than the band
+    (2.5, 3.0, (2.0, math.inf), REPRODUCED),         # one-sided
+    (-1.0, 1.0, (2.0, math.inf), NOT_REPRODUCED),
+    (math.nan, 1.0, (0.9, 1.1), INCONCLUSIVE),       # nothing measured
+])
+def test_decide_is_the_three_way_interval_rule(low, high, band, verdict):
+    assert decide(low, high, band) == verdict
+
+
+def test_decide_without_enough_data_or_with_an_empty_interval():
+    assert decide(0.95, 1.05, (0.9, 1.1), enough_data=False) == INCONCLUSIVE
+    with pytest.raises(ValueError, match="empty"):
+        decide(1.1, 0.9, (0.0, 2.0))
+
+
+def _claims():
+    claims = ClaimList()
+
+    @claims.claim("C1", statement="x is about 1", source="here",
+                  criterion="x within {tol:.0%} of {target:g}", tol=0.1, target=1.0)
+    def _c1(spec, config, tables):
+        x = tables["x"]
+        lo, hi = spec.limits["target"] * (1 - spec.limits["tol"]), \
+            spec.limits["target"] * (1 + spec.limits["tol"])
+        return spec.result(prediction="1", measurement=f"{x:.3f}", verdict=decide(x, x, (lo, hi)))
+
+    return claims, _c1
+
+
+def test_one_declaration_formats_the_criterion_from_the_numbers_the_judge_uses():
+    claims, c1 = _claims()
+    assert [c.id for c in claims] == ["C1"] and claims["C1"] is c1
+    assert c1.criterion == "x within 10% of 1"
+    assert c1(None, {"x": 1.05}).verdict == REPRODUCED
+    assert c1(None, {"x": 1.5}).verdict == NOT_REPRODUCED
+    with pytest.raises(TypeError):
+        c1.limits["tol"] = 0.5  # the numbers are read-only
+
+
+def test_a_criterion_that_does_not_format_or_a_repeated_id_is_refused():
+    claims = ClaimList()
+    with pytest.raises(ValueError, match="does not format"):
+        claims.claim("C1", statement="", source="", criterion="within {tol}")(lambda *a: None)
+    claims.claim("C2", statement="", source="", criterion="ok")(lambda *a: None)
+    with pytest.raises(ValueError, match="declared twice"):
+        claims.claim("C2", statement="", source="", criterion="ok")
+
+
+def test_a_paper_refuses_claims_without_a_judge():
+    from attnlab.reproductions import ClaimSpec
+
+    with pytest.raises(ValueError, match="without a judge"):
+        Paper(slug="x", title="", authors="", arxiv="", claims=[ClaimSpec("C1", "", "", "")],
+              make_config=None, cells=None, cell_function=None, tables=None, figures=None)
+
+
+def test_across_seeds_keeps_agreeing_verdicts_and_splits_the_others():
+    claims, c1 = _claims()
+    runs = {0: [c1(None, {"x": 1.0})], 1: [c1(None, {"x": 1.02})], 2: [c1(None, {"x": 1.01})]}
+    (agreed,) = across_seeds(runs)
+    assert agreed.verdict == REPRODUCED
+    assert agreed.stability == {"seeds": 3, "agree": 3,
+                                "verdicts": {"0": REPRODUCED, "1": REPRODUCED, "2": REPRODUCED}}
+    runs[2] = [c1(None, {"x": 2.0})]
+    (split,) = across_seeds(runs)
+    assert split.verdict == INCONCLUSIVE and split.stability["agree"] == 2
+    assert split.measurement.startswith("the verdict changes with the seed (reproduced ×2, "
+                                        "not reproduced ×1 over 3 seeds)")
