@@ -7,7 +7,9 @@ from ._claims import REPRODUCED as REPRODUCED
 from ._claims import Claim as Claim
 from ._claims import ClaimList as ClaimList
 from ._claims import ClaimSpec as ClaimSpec
+from ._claims import Power as Power
 from ._claims import decide as decide
+from ._claims import surrogate_power as surrogate_power
 from ._claims import verdict_from as verdict_from
 from ._paper import SCALES as SCALES
 from ._paper import Paper as Paper

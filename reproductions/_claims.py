@@ -28,13 +28,46 @@ from types import MappingProxyType
 
 import numpy as np
 
-__all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "ClaimSpec", "ClaimList", "Claim",
-           "verdict_from", "decide", "across_seeds"]
+__all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "SOURCE_KINDS", "ClaimSpec",
+           "ClaimList", "Claim", "Power", "surrogate_power", "verdict_from", "decide",
+           "across_seeds"]
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
 INCONCLUSIVE = "inconclusive"
 VERDICTS = (REPRODUCED, NOT_REPRODUCED, INCONCLUSIVE)
+
+# where a claim's statement comes from: the paper's own text (its abstract counts), a summary
+# of the paper by someone else, or our own assumption where neither says enough
+SOURCE_KINDS = ("paper", "secondary", "reconstruction")
+
+# an ideal model must pass a criterion at least this often for the scale to decide it
+MIN_POWER = 0.95
+
+
+@dataclass(frozen=True)
+class Power:
+    """How often an ideal surrogate — one that satisfies the claim exactly (i.i.d. rows from
+    the predicted law, the exact limiting spectrum, …) at the run's scale — passes the
+    claim's criterion, over ``draws`` independent draws."""
+
+    draws: int
+    passes: int
+
+    @property
+    def rate(self) -> float:
+        return self.passes / self.draws
+
+    def decides(self) -> bool:
+        return self.rate >= MIN_POWER
+
+
+def surrogate_power(passes_criterion: Callable, *, draws: int, seed: int) -> Power:
+    """Run ``passes_criterion(rng) -> bool`` (draw an ideal surrogate at this scale, apply
+    the claim's criterion) on ``draws`` independent generators."""
+    streams = np.random.SeedSequence(seed).spawn(draws)
+    passes = sum(bool(passes_criterion(np.random.default_rng(s))) for s in streams)
+    return Power(draws=draws, passes=passes)
 
 
 @dataclass(frozen=True)
@@ -48,8 +81,12 @@ class ClaimSpec:
     criterion: str
     limits: Mapping = field(default_factory=dict)  # the criterion's numbers, by name
     judge: Callable | None = field(default=None, repr=False, compare=False)
+    source_kind: str = "reconstruction"  # one of SOURCE_KINDS; ClaimList.claim requires it
 
     def __post_init__(self):
+        if self.source_kind not in SOURCE_KINDS:
+            raise ValueError(f"claim {self.id}: source_kind must be one of {SOURCE_KINDS}, "
+                             f"got {self.source_kind!r}")
         limits = MappingProxyType(dict(self.limits))
         object.__setattr__(self, "limits", limits)
         try:
@@ -65,11 +102,27 @@ class ClaimSpec:
         return self.judge(self, config, tables)
 
     def result(self, *, prediction: str, measurement: str, verdict: str, numbers=None,
-               note: str = "") -> Claim:
+               note: str = "", power: Power | None = None) -> Claim:
+        """The judged claim. With ``power`` (the criterion applied to an ideal surrogate at
+        this scale), a criterion the ideal model fails more than 1 − MIN_POWER of the time
+        cannot decide: the verdict becomes inconclusive and the measurement says so."""
         if verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}, got {verdict!r}")
+        numbers = dict(numbers or {})
+        if power is not None:
+            numbers["surrogate_pass_rate"] = power.rate
+            numbers["surrogate_draws"] = power.draws
+            if not power.decides():
+                verdict = INCONCLUSIVE
+                measurement += (f"; scale cannot decide: an ideal model fails this criterion "
+                                f"{100 * (1 - power.rate):.0f}% of the time ({power.passes}/"
+                                f"{power.draws} surrogate draws pass)")
         return Claim(self.id, self.statement, self.source, self.criterion, prediction,
-                     measurement, verdict, _plain(numbers or {}), note)
+                     measurement, verdict, _plain(numbers), note,
+                     source_kind=self.source_kind,
+                     power=None if power is None else {"draws": power.draws,
+                                                       "passes": power.passes,
+                                                       "rate": power.rate})
 
     def no_data(self, measurement: str, *, prediction: str = "") -> Claim:
         """Inconclusive: the run has none of the measurements this claim needs (e.g. a scale
@@ -85,12 +138,16 @@ class ClaimList(Sequence):
     def __init__(self):
         self._specs: list[ClaimSpec] = []
 
-    def claim(self, id: str, *, statement: str, source: str, criterion: str, **limits):
+    def claim(self, id: str, *, statement: str, source: str, source_kind: str, criterion: str,
+              **limits):
+        """Declare a claim: ``source`` says where the paper makes it, ``source_kind`` whether
+        that is the paper's own text ("paper"), a summary of it ("secondary") or our
+        assumption ("reconstruction"); ``limits`` are the criterion's numbers."""
         if any(s.id == id for s in self._specs):
             raise ValueError(f"claim {id} is declared twice")
 
         def register(judge: Callable) -> ClaimSpec:
-            spec = ClaimSpec(id, statement, source, criterion, limits, judge)
+            spec = ClaimSpec(id, statement, source, criterion, limits, judge, source_kind)
             self._specs.append(spec)
             return spec
 
@@ -129,6 +186,8 @@ class Claim:
     # {"seeds": K, "agree": k, "verdicts": {seed: verdict}}: k = the largest number of seeds
     # that gave the same verdict (see :func:`across_seeds`)
     stability: dict | None = None
+    source_kind: str = "reconstruction"
+    power: dict | None = None  # {"draws", "passes", "rate"} of the ideal surrogate, if built
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -119,18 +119,25 @@ def verdict_markdown(paper, config, claims: list[Claim], figure_names, table_nam
         f"Seeds: {', '.join(map(str, man.get('seeds', [config.seed])))} — a claim's verdict "
         "stands only if every seed gives it; otherwise it is reported inconclusive.",
         "",
-        "| id | verdict | seeds agreeing | prediction | measurement |",
-        "|---|---|---|---|---|",
+        "Source: `paper` — the paper's own text (its abstract included); `secondary` — a "
+        "summary of the paper by others; `reconstruction` — our assumption where neither "
+        "says enough.",
+        "",
+        "| id | verdict | seeds agreeing | source | prediction | measurement |",
+        "|---|---|---|---|---|---|",
     ]
     for c in claims:
         lines.append(f"| {c.id} | **{c.verdict}** | {seed_agreement(c.stability)} | "
-                     f"{c.prediction} | {c.measurement} |")
+                     f"{c.source_kind} | {c.prediction} | {c.measurement} |")
     lines.append("")
     for c in claims:
         lines += [f"## {c.id} — {c.verdict}", "", c.statement, "",
-                  f"- where: {c.source}", f"- criterion: {c.criterion}",
+                  f"- where: {c.source} ({c.source_kind})", f"- criterion: {c.criterion}",
                   f"- predicted: {c.prediction}", f"- measured: {c.measurement}",
                   f"- seeds: {seed_agreement(c.stability, long=True)}"]
+        if c.power:
+            lines.append(f"- ideal surrogate at this scale passes the criterion in "
+                         f"{c.power['passes']}/{c.power['draws']} draws")
         if c.note:
             lines.append(f"- note: {c.note}")
         lines.append("")

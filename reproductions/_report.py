@@ -61,11 +61,12 @@ def write_report(out: str | Path = "results") -> Path:
             lines += ["", f"## {verdict['title']} — `{verdict['slug']}`, {verdict['scale']}", "",
                       f"arXiv {verdict['arxiv']} · device {man.get('device', '?')} · "
                       f"git {man.get('git_sha', '?')} · config {man.get('config_hash', '?')}",
-                      "", "| claim | verdict | seeds agreeing | measured |", "|---|---|---|---|"]
+                      "", "| claim | verdict | seeds agreeing | source | measured |",
+                      "|---|---|---|---|---|"]
             for c in verdict["claims"]:
                 lines.append(f"| {c['id']} | **{c['verdict']}** | "
                              f"{seed_agreement(c.get('stability'))} | "
-                             f"{c['measurement']} |")
+                             f"{c.get('source_kind', '?')} | {c['measurement']} |")
             lines.append("")
             for fig in sorted((path.parent / "figures").glob("*.png")):
                 lines.append(f"![{fig.stem}]({rel}/figures/{fig.name})")

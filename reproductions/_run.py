@@ -160,7 +160,8 @@ def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
     store = CellStore(out / slug / "cells", read_only=True)  # judging changes no cell
     fn = paper.cell_function
     metas = [cell_meta(slug, fn.name, fn.version, c.params, c.seed) for c in cells]
-    payloads = [store.load(cell_key(**m), m) for m in metas]
+    payloads = [store.load(cell_key(**m), m, fn.checker(c.params))
+                for m, c in zip(metas, cells, strict=True)]
     missing = sum(p is None for p in payloads)
     if missing:
         raise UsageError(f"{missing} of {len(cells)} cells of {slug} [{scale}, {device}] are "

@@ -84,10 +84,11 @@ class CellStore:
     def path(self, key: str) -> Path:
         return self.root / key[:2] / f"{key}.json"
 
-    def load(self, key: str, meta: dict | None = None):
+    def load(self, key: str, meta: dict | None = None, check=None):
         """The stored payload, or None if absent. A corrupt file — unreadable, a checksum or
-        key that disagrees, or metadata other than ``meta`` — is reported and removed (kept,
-        in a read-only store)."""
+        key that disagrees, metadata other than ``meta``, or a payload that ``check(payload)``
+        rejects with a ValueError/KeyError/TypeError (the wrong shape for the tables that
+        read it) — is reported and removed (kept, in a read-only store)."""
         path = self.path(key)
         if not path.exists() and not path.is_symlink():
             return None
@@ -98,6 +99,11 @@ class CellStore:
                 why = "its checksum or key does not match"
             elif meta is not None and canonical_json(record["meta"]) != canonical_json(meta):
                 why = "it was computed for other parameters or another seed"
+            elif check is not None:
+                try:
+                    check(record["payload"])
+                except (ValueError, KeyError, TypeError, IndexError) as e:
+                    why = f"its payload does not have the shape the tables read ({e})"
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
             why = f"unreadable ({type(e).__name__})"
         if why is None:

@@ -74,11 +74,21 @@ def cells_of_kind(cells, payloads, kind: str) -> list[tuple[dict, object]]:
 @dataclass(frozen=True)
 class CellFunction:
     """A pure, importable function ``fn(params, seed) -> JSON-plain payload``. Bump
-    ``version`` whenever its output would change: the version is part of every key."""
+    ``version`` whenever its output would change: the version is part of every key.
+    ``check(params, payload)``, if given, raises ValueError/KeyError/TypeError for a payload
+    that does not have the shape the paper's tables read; a stored payload it rejects is
+    treated as corrupt (reported, removed, recomputed) instead of crashing every later run."""
 
     name: str
     version: int
     fn: Callable
+    check: Callable | None = None
+
+    def checker(self, params: dict):
+        """``check`` bound to one cell's parameters (None when there is no check)."""
+        if self.check is None:
+            return None
+        return lambda payload: self.check(params, payload)
 
 
 @dataclass
@@ -121,7 +131,8 @@ def run_sweep(
     start = time.perf_counter()
     metas = [cell_meta(slug, function.name, function.version, c.params, c.seed) for c in cells]
     keys = [cell_key(**m) for m in metas]
-    payloads: list = [store.load(k, m) for k, m in zip(keys, metas, strict=True)]
+    payloads: list = [store.load(k, m, function.checker(c.params))
+                      for k, m, c in zip(keys, metas, cells, strict=True)]
     missing = [i for i, p in enumerate(payloads) if p is None]
     stats = SweepStats(total=len(cells), reused=len(cells) - len(missing))
     if engine == "dask" and missing and scheduler:
@@ -130,6 +141,8 @@ def run_sweep(
                disable=not progress, dynamic_ncols=True)
 
     def finish(i, payload):
+        if function.check is not None:  # a fresh payload passes its own check, or it is a bug
+            function.check(cells[i].params, payload)
         store.save(keys[i], metas[i], payload)
         payloads[i] = json.loads(canonical_json(payload))
         stats.computed += 1

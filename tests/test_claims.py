@@ -5,7 +5,15 @@ import math
 
 import pytest
 
-from attnlab.reproductions import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, ClaimList, Paper, decide
+from attnlab.reproductions import (
+    INCONCLUSIVE,
+    NOT_REPRODUCED,
+    REPRODUCED,
+    ClaimList,
+    Paper,
+    decide,
+    surrogate_power,
+)
 from attnlab.reproductions._claims import across_seeds
 
 
@@ -33,7 +41,7 @@ def test_decide_without_enough_data_or_with_an_empty_interval():
 def _claims():
     claims = ClaimList()
 
-    @claims.claim("C1", statement="x is about 1", source="here",
+    @claims.claim("C1", statement="x is about 1", source="here", source_kind="paper",
                   criterion="x within {tol:.0%} of {target:g}", tol=0.1, target=1.0)
     def _c1(spec, config, tables):
         x = tables["x"]
@@ -57,10 +65,17 @@ def test_one_declaration_formats_the_criterion_from_the_numbers_the_judge_uses()
 def test_a_criterion_that_does_not_format_or_a_repeated_id_is_refused():
     claims = ClaimList()
     with pytest.raises(ValueError, match="does not format"):
-        claims.claim("C1", statement="", source="", criterion="within {tol}")(lambda *a: None)
-    claims.claim("C2", statement="", source="", criterion="ok")(lambda *a: None)
+        claims.claim("C1", statement="", source="", source_kind="paper",
+                     criterion="within {tol}")(lambda *a: None)
+    claims.claim("C2", statement="", source="", source_kind="paper", criterion="ok")(
+        lambda *a: None)
     with pytest.raises(ValueError, match="declared twice"):
-        claims.claim("C2", statement="", source="", criterion="ok")
+        claims.claim("C2", statement="", source="", source_kind="paper", criterion="ok")
+    with pytest.raises(ValueError, match="source_kind must be one of"):
+        claims.claim("C3", statement="", source="", source_kind="blog", criterion="ok")(
+            lambda *a: None)
+    with pytest.raises(TypeError, match="source_kind"):  # every claim says where it is from
+        claims.claim("C4", statement="", source="", criterion="ok")
 
 
 def test_a_paper_refuses_claims_without_a_judge():
@@ -83,3 +98,25 @@ def test_across_seeds_keeps_agreeing_verdicts_and_splits_the_others():
     assert split.verdict == INCONCLUSIVE and split.stability["agree"] == 2
     assert split.measurement.startswith("the verdict changes with the seed (reproduced ×2, "
                                         "not reproduced ×1 over 3 seeds)")
+
+
+def test_a_criterion_an_ideal_model_fails_cannot_decide():
+    """The power check: an ideal surrogate drawn at the run's scale must pass the criterion
+    at least 95% of the time, or the verdict is inconclusive, whatever was measured."""
+    claims, c1 = _claims()
+    # "x within 10% of 1", x an ideal estimate of 1 with SD 0.5 (too few data: the ideal
+    # model mostly fails) or with SD 0.01 (it always passes)
+    weak = surrogate_power(lambda rng: abs(rng.normal(1, 0.5) - 1) <= 0.1, draws=200, seed=0)
+    strong = surrogate_power(lambda rng: abs(rng.normal(1, 0.01) - 1) <= 0.1, draws=200,
+                             seed=0)
+    assert weak.rate < 0.5 and strong.rate == 1.0
+    measured = c1(None, {"x": 1.02})
+    assert measured.verdict == REPRODUCED
+    undecided = c1.result(prediction="1", measurement="1.020", verdict=REPRODUCED, power=weak)
+    assert undecided.verdict == INCONCLUSIVE
+    assert "scale cannot decide: an ideal model fails this criterion" in undecided.measurement
+    assert undecided.numbers["surrogate_pass_rate"] == weak.rate
+    decided = c1.result(prediction="1", measurement="1.020", verdict=REPRODUCED, power=strong)
+    assert decided.verdict == REPRODUCED and decided.power == {"draws": 200, "passes": 200,
+                                                               "rate": 1.0}
+    assert decided.source_kind == "paper"

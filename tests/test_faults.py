@@ -277,3 +277,23 @@ def test_warnings_filter_is_strict():
     # that expect them must catch them, or they would fail — check the filter is in force
     with pytest.raises(CorruptCellWarning):
         warnings.warn("x", CorruptCellWarning, stacklevel=1)
+
+
+def _checked(params, payload):
+    if set(payload) != {"x", "seed"} or not isinstance(payload["x"], int):
+        raise ValueError(f"expected {{'x': int, 'seed': int}}, got keys {sorted(payload)}")
+
+
+CHECKED = CellFunction("test_faults.slow_cell", 1, slow_cell, check=_checked)
+
+
+def test_a_stored_payload_of_the_wrong_shape_is_recomputed(tmp_path):
+    """Valid checksum, right key, wrong shape (an old cell function, a hand edit): without a
+    check every later run would crash in the tables; with one it is recomputed."""
+    store = CellStore(tmp_path)
+    params = {"x": 7, "sleep": 0}
+    key, meta = _key_and_meta(params, 0, CHECKED)
+    store.save(key, meta, {"values": [1, 2]})
+    with pytest.warns(CorruptCellWarning, match="does not have the shape the tables read"):
+        payloads, stats = run_sweep("demo", CHECKED, [Cell(params, 0)], store, progress=False)
+    assert payloads == [{"x": 7, "seed": 0}] and stats.computed == 1

@@ -32,6 +32,7 @@ CLAIMS = ClaimList()
 
 @CLAIMS.claim(
     "T1",
+    source_kind="reconstruction",
     statement="Exact per-row bounds from the raw accumulation scale Λ: D ≤ r/(e(1−r)) for r < 1; "
               "Z ≤ r/(r−1), p_max ≥ 1 − 1/r, H ≤ log(r/(r−1)) + (r/(r−1))² − 1 for r > 1 "
               "(r = β/Λ).",
@@ -67,6 +68,7 @@ def _decreasing(n, values, max_rho: float) -> tuple[bool, float]:
 
 @CLAIMS.claim(
     "T2",
+    source_kind="paper",
     statement="Limit statements: β/Λ_n → 0 makes the top two weights equal; β/Λ_n → ∞ "
               "collapses the entropy.",
     source=_SRC,
@@ -126,6 +128,7 @@ def _predicted_vs_nearest(frame: pd.DataFrame, column: str, *, at_most: float,
 
 @CLAIMS.claim(
     "T3",
+    source_kind="paper",
     statement="Scale law: the critical β is set by the family's accumulation scale, unifying "
               "(log n)^½, log n and (log n)².",
     source=_SRC,
@@ -160,6 +163,7 @@ def _t3(spec, config: Config, t: dict):
 
 @CLAIMS.claim(
     "T4",
+    source_kind="paper",
     statement="Exponent: β_c ∝ (log n)^ξ with ξ = 0, ½, 1, 2 for exponential, Gaussian, log E, "
               "thin endpoint.",
     source=_SRC,
@@ -195,6 +199,7 @@ def _t4(spec, config: Config, t: dict):
 
 @CLAIMS.claim(
     "T5",
+    source_kind="paper",
     statement="Curve collapse: p_max as a function of β/L_pred(n) is one curve for all n.",
     source=_SRC,
     criterion="max spread of mean p_max across n ≤ {at_most:g} on x = β/L_pred; "
@@ -223,6 +228,7 @@ def _t5(spec, config: Config, t: dict):
 
 @CLAIMS.claim(
     "T6",
+    source_kind="reconstruction",
     statement="Sharp constants (beyond the paper): H/log n → (1 − c^{1/(1−θ)})₊ at β = c·L_pred "
               "for g ∝ E^θ.",
     source="beyond the paper (reconstruction's derivation)",
@@ -291,6 +297,7 @@ def _head_collapse(curves: pd.DataFrame) -> pd.Series:
 
 @CLAIMS.claim(
     "T7",
+    source_kind="paper",
     statement="Practical transformers: the diagnostic applies to real attention logits.",
     source=_SRC + " (PG19, Proof-Pile-2, SlimPajama, OpenWebText in the paper; offline here: "
                   "random-init GPT heads on the stdlib's text, pretrained MiniLM as a probe)",

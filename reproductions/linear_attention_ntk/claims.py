@@ -28,7 +28,8 @@ PAPER_N = {"mnist": 60_000, "cifar10": 50_000}
 CLAIMS = ClaimList()
 
 
-@CLAIMS.claim("T1", statement="Linearized attention's kernel is the Gram-induced G³ (ZZᵀ = G³, "
+@CLAIMS.claim("T1", source_kind="paper",
+              statement="Linearized attention's kernel is the Gram-induced G³ (ZZᵀ = G³, "
               "G = XXᵀ).", source=_ABS,
               criterion="‖ZZᵀ − G³‖_F/‖G³‖_F < {tol:g} in float64 on every dataset (also "
               "‖Z₂Z₂ᵀ − G⁵‖ for two stacked layers)", tol=1e-10)
@@ -45,7 +46,8 @@ def _t1(spec, config: Config, t: dict):
         verdict=verdict_from(ok), numbers={"worst_by_layers": worst.to_dict()})
 
 
-@CLAIMS.claim("T2", statement="It cubes G's condition number: κ(ZZᵀ) = κ_d(G)³ (2k + 1 for k "
+@CLAIMS.claim("T2", source_kind="paper",
+              statement="It cubes G's condition number: κ(ZZᵀ) = κ_d(G)³ (2k + 1 for k "
               "layers).", source=_ABS,
               criterion="log κ(Z_kZ_kᵀ)/log κ_d(G) within {tol:g} of 2k + 1, κ(Z_kZ_kᵀ) from "
               "Z_k's singular values and κ_d from XᵀX, on every dataset where float64 resolves "
@@ -91,7 +93,8 @@ def _worst(verdicts) -> str:
     return REPRODUCED if all(v == REPRODUCED for v in verdicts) else INCONCLUSIVE
 
 
-@CLAIMS.claim("T3", statement="The empirical NTK concentrates at rate m^{−½} with the exact "
+@CLAIMS.claim("T3", source_kind="reconstruction",
+              statement="The empirical NTK concentrates at rate m^{−½} with the exact "
               "variance law.", source="derived (reconstruction; README.md)",
               criterion="slope of log RMS e_F against log m in [{slope[0]:g}, {slope[1]:g}] "
               "and measured/predicted E‖K_m − K∞‖_F² in [{ratio[0]:g}, {ratio[1]:g}], for both "
@@ -138,7 +141,8 @@ def _attn_fits(t: dict) -> pd.DataFrame:
     return w[w.net == "attn"] if not w.empty else w
 
 
-@CLAIMS.claim("T4", statement="The amplification governs the NTK: the κ chain κ_d(G) → "
+@CLAIMS.claim("T4", source_kind="secondary",
+              statement="The amplification governs the NTK: the κ chain κ_d(G) → "
               "κ(x̃-Gram) → κ(K∞).", source=_V1,
               criterion="slope of log κ(K∞) against log κ_d(G) over the spectrum family and "
               "digits in [{band[0]:g}, {band[1]:g}] (the x̃-Gram's slope reported beside it)",
@@ -168,7 +172,8 @@ def _t4(spec, config: Config, t: dict):
              "theorem), so κ(K∞) need not follow κ_d³.")
 
 
-@CLAIMS.claim("T5", statement="The NTK regime needs width m = Ω(κ_d(G)⁶ · n log n).", source=_ABS,
+@CLAIMS.claim("T5", source_kind="paper",
+              statement="The NTK regime needs width m = Ω(κ_d(G)⁶ · n log n).", source=_ABS,
               criterion="the 95% CI of d log m*/d log κ_d contains {exponent:g}, with m*(ε) "
               "from ‖K_m − K∞‖₂/λ_min(K∞) ≈ C m^{{−½}} (slope against κ(K∞) reported: "
               "concentration theory predicts ≈ 2)", exponent=6)
@@ -190,7 +195,8 @@ def _t5(spec, config: Config, t: dict):
                  "ci_K": [sK.low, sK.high]})
 
 
-@CLAIMS.claim("T6", statement="Non-convergence: MLP-Attn's kernel keeps drifting at large width "
+@CLAIMS.claim("T6", source_kind="secondary",
+              statement="Non-convergence: MLP-Attn's kernel keeps drifting at large width "
               "while the ReLU net's settles.", source=_V1,
               criterion="relative kernel drift ‖K_T − K₀‖_F/‖K₀‖_F against m: MLP-Attn slope "
               "≥ −{flat:g} while 2L-ReLU ≤ −{falls:g}, under the paper's optimiser (Adam 1e-3 + "
@@ -235,7 +241,8 @@ def _t6(spec, config: Config, t: dict):
 _GROWS, _FALLS = (0.0, np.inf), (-np.inf, 0.0)
 
 
-@CLAIMS.claim("T7", statement="‖f_m − f_NTK‖ grows with width for attention and falls for ReLU "
+@CLAIMS.claim("T7", source_kind="secondary",
+              statement="‖f_m − f_NTK‖ grows with width for attention and falls for ReLU "
               "(Table 1).", source=_V1,
               criterion="slope of log RMS(f_m − f_NTK) on held-out points against log m: "
               "bootstrap {level:g}% CI (over seeds) > 0 for MLP-Attn and < 0 for 2L-ReLU under "
@@ -276,7 +283,8 @@ def _t7(spec, config: Config, t: dict):
              "dataset under one optimiser.")
 
 
-@CLAIMS.claim("T8", statement="Real data is ill-conditioned: κ_d ≈ 1.2·10³ (MNIST), 8.7·10³ "
+@CLAIMS.claim("T8", source_kind="paper",
+              statement="Real data is ill-conditioned: κ_d ≈ 1.2·10³ (MNIST), 8.7·10³ "
               "(CIFAR-10), so m ≫ 10²⁴ and ≫ 10²⁹.", source=_ABS + "; v1's κ values",
               criterion="κ_d from XᵀX within {factor:g}× of the paper's for a documented "
               "preprocessing (needs a user path to MNIST/CIFAR-10; digits always reported); the "
@@ -317,7 +325,8 @@ def _t8(spec, config: Config, t: dict):
           "that are zero in every image make the full-rank κ infinite.")
 
 
-@CLAIMS.claim("T9", statement="Linearized attention is 2–9× more influence-malleable than a ReLU "
+@CLAIMS.claim("T9", source_kind="paper",
+              statement="Linearized attention is 2–9× more influence-malleable than a ReLU "
               "network under adversarial perturbation.", source=_ABS + " (v1: 6–9×)",
               criterion="PGD flip rate of the influence sign on the top-10% points, "
               "MLP-Attn/2L-ReLU: bootstrap {level:g}% CI inside [{band[0]:g}, {band[1]:g}]; "
@@ -372,7 +381,8 @@ def _t9(spec, config: Config, t: dict):
                 "the band's edge) at this scale to decide."))
 
 
-@CLAIMS.claim("T10", statement="Sensitivity bound |ΔK(x_i + δ, x_j)| ≤ ‖X x_j‖₁ ε.",
+@CLAIMS.claim("T10", source_kind="secondary",
+              statement="Sensitivity bound |ΔK(x_i + δ, x_j)| ≤ ‖X x_j‖₁ ε.",
               source=_V1 + " (as summarised; K = the attention similarity Σ_k⟨x_i, x_k⟩⟨x_k, "
               "x_j⟩, ‖δ‖₂ = ε, unit rows)",
               criterion="no violations, frozen context and transductive")

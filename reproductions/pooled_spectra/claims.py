@@ -33,7 +33,9 @@ def _outlier_error(spec, measured, predicted, se):
 
 
 @CLAIMS.claim(
-    "T-A1", statement="The bulk of the pooled covariance is not Marchenko–Pastur but "
+    "T-A1",
+    source_kind="paper",
+    statement="The bulk of the pooled covariance is not Marchenko–Pastur but "
     "κ·(MP_δ ⊠ MP_γ) (finite vocabulary).", source=_SRC,
     criterion="KS(ESD of C/κ, ν) ≤ {ks_max:g} at d ≥ {d_min} and its mean non-increasing in d; "
               "moments m₁…m₃ within {moment_tol:.0%}; λ_max/κ within {edge_tol:.0%} of the edge "
@@ -97,7 +99,9 @@ def _spike_means(s: pd.DataFrame) -> pd.DataFrame:
 
 
 @CLAIMS.claim(
-    "T-A2", statement="Exact outlier position and eigenvector alignment.", source=_SRC,
+    "T-A2",
+    source_kind="paper",
+    statement="Exact outlier position and eigenvector alignment.", source=_SRC,
     criterion="for θ ≥ {above:g} θ_c2: mean λ₁/κ within max({rel_tol:.0%}, {se_mult:g} SE) of "
               "κψ(ℓ)/κ and mean |⟨û, m̂⟩|² within {align_tol:g} of a₁a₂ (largest d), the "
               "alignment error shrinking with d; for θ ≤ {below:g} θ_c2: no outlier "
@@ -153,7 +157,9 @@ def _first_reach(x, y, level: float) -> float:
 
 
 @CLAIMS.claim(
-    "T-A3", statement="Two successive BBP-type transitions (population, then sampling), "
+    "T-A3",
+    source_kind="paper",
+    statement="Two successive BBP-type transitions (population, then sampling), "
     "θ_c1 < θ_c2.", source=_SRC,
     criterion="population Σ_E = κW + α m mᵀ (largest d): outlier within {pop_rel_tol:.0%} of ℓ "
               "and alignment within {a1_tol:g} of a₁ for θ ≥ {above:g} θ_c1, none (λ₁ ≤ "
@@ -212,7 +218,9 @@ def _t_a3(spec, config, t):
 
 
 @CLAIMS.claim(
-    "T-A4", statement="SNR-optimal pooling weights are the top eigenvector of R.", source=_SRC,
+    "T-A4",
+    source_kind="paper",
+    statement="SNR-optimal pooling weights are the top eigenvector of R.", source=_SRC,
     criterion="α/κ ≤ λ_max(R) for 10⁴ random w in every R family and profile; equality at the "
               "top eigenvector ({equality_tol:g}); simulated alignments (largest d, θ ≥ the "
               "largest θ_c2, where every weighting has an outlier) order the weights as α/κ "
@@ -265,7 +273,9 @@ def _t_a4(spec, config, t):
 
 
 @CLAIMS.claim(
-    "T-A4b", statement="Harmonic weights (from causal self-attention) beat mean pooling "
+    "T-A4b",
+    source_kind="paper",
+    statement="Harmonic weights (from causal self-attention) beat mean pooling "
     "whenever early tokens carry more signal.", source=_SRC,
     criterion="harmonic α/κ > mean α/κ for every decreasing ρ profile, in both R families "
               "(class-correlation R = ρρᵀ + diag(1 − ρ²) and diagonal R = diag(ρ))")
@@ -292,7 +302,9 @@ def _t_a4b(spec, config, t):
 
 
 @CLAIMS.claim(
-    "T-A5", statement="Parameter-free causal self-attention with τ/d scaling realises the "
+    "T-A5",
+    source_kind="paper",
+    statement="Parameter-free causal self-attention with τ/d scaling realises the "
     "deterministic harmonic weights.", source=_SRC,
     criterion="real causal attention on table embeddings: mean |w_eff − w_s(τ)| ≤ "
               "{w_bound:g}τ/√d for every τ; its pooled covariance's outlier within "
@@ -322,7 +334,9 @@ def _t_a5(spec, config, t):
 
 
 @CLAIMS.claim(
-    "T-A6", statement="Conventions (beyond the abstract): centred vs uncentred C, alignment "
+    "T-A6",
+    source_kind="reconstruction",
+    statement="Conventions (beyond the abstract): centred vs uncentred C, alignment "
     "with μ vs m.", source="beyond the paper (our reconstruction, "
     "reproductions/pooled_spectra/README.md), so the paper's convention can be matched",
     criterion="|⟨û, μ̂⟩|² within {mu_tol:g} of a₁a₂ θ/(θ + δ) for θ ≥ {above:g} θ_c2; the "

@@ -29,7 +29,9 @@ CLAIMS = ClaimList()
 
 
 @CLAIMS.claim(
-    "B1", statement="An elementary algorithm learns a single-head softmax attention regressor "
+    "B1",
+    source_kind="paper",
+    statement="An elementary algorithm learns a single-head softmax attention regressor "
     "exactly with O(d²) value queries (d² + d in the reconstruction).", source=_SRC,
     criterion="the oracle's own count == d² + d for every run; max length {max_length}; "
     "relative Frobenius error of Ŵ ≤ {tol:g} in float64",
@@ -58,7 +60,9 @@ def _b1(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B2", statement="Precision and conditioning (beyond the paper): unit probes break where "
+    "B2",
+    source_kind="reconstruction",
+    statement="Precision and conditioning (beyond the paper): unit probes break where "
     "σ rounds, adaptive probes do not.", source=_OURS,
     criterion="adaptive probes never give NaN/inf; unit probes lose W (max relative entry "
     "error ≥ {lost_at:g} or non-finite) at z* within ±{breakdown_tol:.0%} of ln(2/ε_mach) for "
@@ -98,7 +102,9 @@ def _b2(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B3", statement="With head dimension r ≪ d, O(rd) queries suffice (compressed sensing).",
+    "B3",
+    source_kind="paper",
+    statement="With head dimension r ≪ d, O(rd) queries suffice (compressed sensing).",
     source=_SRC,
     criterion="success (‖Ŵ − W‖_F/‖W‖_F ≤ {success_tol:g}) ≥ {level:.0%} from m = C·r(2d − r) "
     "on, for every (d, r) and solver (C = the transition on the grid, reported); C varies "
@@ -140,7 +146,9 @@ def _b3(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B4", statement="With outputs known only up to an additive tolerance τ, ε-accurate "
+    "B4",
+    source_kind="secondary",
+    statement="With outputs known only up to an additive tolerance τ, ε-accurate "
     "estimates need polynomially many queries, under norm and margin conditions.",
     source=_SRC + "; scaling ‖W‖² d/μ from secondary notes",
     criterion="log-log slope of error vs τ = {tau_exponent:g} ± {tau_tol:g} for uniform, "
@@ -198,7 +206,9 @@ def _b4(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B5", statement="Given a learner for ReLU FFNs, the single-head algorithm extends to a "
+    "B5",
+    source_kind="secondary",
+    statement="Given a learner for ReLU FFNs, the single-head algorithm extends to a "
     "one-layer single-head transformer.",
     source=_SRC + "; the f(X) − f(−X) reduction from secondary notes",
     criterion="f(X) − f(−X) equals a single head with v_eff = VᵀMᵀu to ≤ {identity_tol:g} "
@@ -224,7 +234,9 @@ def _b5(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B6", statement="Multi-head attention is not identifiable from value queries.", source=_SRC,
+    "B6",
+    source_kind="paper",
+    statement="Multi-head attention is not identifiable from value queries.", source=_SRC,
     criterion="H ∈ {{{heads[0]}, {heads[1]}}}: pairs at parameter distance ≥ {min_distance:g} "
     "with max output difference ≤ {output_tol:g} on random queries (permuted, merged, "
     "zero-value heads); the single-head learner's consistency check (mismatch > {flag_tol:g}) "
@@ -255,7 +267,9 @@ def _b6(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B7", statement="Optional (follow-up, Kim et al. arXiv 2608.03294): a canonical multi-head "
+    "B7",
+    source_kind="secondary",
+    statement="Optional (follow-up, Kim et al. arXiv 2608.03294): a canonical multi-head "
     "form is recoverable with 4Hd² − 2H + 1 queries.",
     source="follow-up paper, Kim et al. arXiv 2608.03294 (not available to us)",
     criterion="query count 4Hd² − 2H + 1; error ≤ {tol:g}", tol=1e-8)
@@ -269,7 +283,9 @@ def _b7(spec, config: Config, t: dict):
 
 
 @CLAIMS.claim(
-    "B8", statement="GPU scale: batched exact recovery at d = 768 and 4096 (16.8 M length-2 "
+    "B8",
+    source_kind="reconstruction",
+    statement="GPU scale: batched exact recovery at d = 768 and 4096 (16.8 M length-2 "
     "queries) in fp32/fp16/bf16 oracles.", source=_OURS,
     criterion="query count d² + d; no NaN with adaptive probes; error vs dtype reported "
     "(--scale full --device cuda only)")

@@ -77,10 +77,12 @@ def _judge_ratio(spec, config, t):
 
 
 CLAIMS.claim("V1", statement="Var(mean of n standard normals) = 1/n.", source="folklore",
+             source_kind="paper",
              criterion="n·Var ± {z:g} SE inside {ratio:g} ± {rel_tol:.0%} for every n",
              ratio=1.0, rel_tol=0.1, z=3)(_judge_ratio)
 CLAIMS.claim("V2", statement="Var(mean of n standard normals) = 2/n (false on purpose).",
-             source="folklore", criterion="n·Var ± {z:g} SE inside {ratio:g} ± {rel_tol:.0%}",
+             source="folklore", source_kind="paper",
+             criterion="n·Var ± {z:g} SE inside {ratio:g} ± {rel_tol:.0%}",
              ratio=2.0, rel_tol=0.1, z=3)(_judge_ratio)
 
 
