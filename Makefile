@@ -31,8 +31,8 @@ reproduce-%:
 
 # every paper `attnlab list` finds (built-in subpackages and installed plugins), one by one
 reproduce-all:
-	@set -e; for slug in $$($(BIN)/attnlab list --slugs); do \
-		echo "== $$slug"; $(BIN)/attnlab run $$slug --scale $(SCALE) $(ARGS); done
+	@set -e; slugs="$$($(BIN)/attnlab list --slugs)"; test -n "$$slugs"; \
+	for slug in $$slugs; do echo "== $$slug"; $(BIN)/attnlab run $$slug --scale $(SCALE) $(ARGS); done
 	$(BIN)/attnlab report
 
 report:

@@ -30,7 +30,7 @@ import numpy as np
 
 __all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "SOURCE_KINDS", "ClaimSpec",
            "ClaimList", "Claim", "Power", "surrogate_power", "verdict_from", "decide",
-           "across_seeds"]
+           "all_of", "across_seeds"]
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
@@ -65,12 +65,14 @@ class Power:
 def surrogate_power(passes_criterion: Callable, *, draws: int, seed: int) -> Power:
     """Run ``passes_criterion(rng) -> bool`` (draw an ideal surrogate at this scale, apply
     the claim's criterion) on ``draws`` independent generators."""
+    if draws < 1:
+        raise ValueError(f"draws must be ≥ 1, got {draws}")
     streams = np.random.SeedSequence(seed).spawn(draws)
     passes = sum(bool(passes_criterion(np.random.default_rng(s))) for s in streams)
     return Power(draws=draws, passes=passes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per claim
 class ClaimSpec:
     """A claim: ``criterion`` is prose formatted from ``limits`` (``"{tol:g}"``); ``judge``
     is ``(spec, config, tables) -> Claim``. Calling the spec judges it."""
@@ -82,6 +84,7 @@ class ClaimSpec:
     limits: Mapping = field(default_factory=dict)  # the criterion's numbers, by name
     judge: Callable | None = field(default=None, repr=False, compare=False)
     source_kind: str = "reconstruction"  # one of SOURCE_KINDS; ClaimList.claim requires it
+    template: str = field(default="", repr=False)  # the criterion before formatting
 
     def __post_init__(self):
         if self.source_kind not in SOURCE_KINDS:
@@ -89,8 +92,10 @@ class ClaimSpec:
                              f"got {self.source_kind!r}")
         limits = MappingProxyType(dict(self.limits))
         object.__setattr__(self, "limits", limits)
+        template = self.template or self.criterion  # dataclasses.replace passes both
+        object.__setattr__(self, "template", template)
         try:
-            text = self.criterion.format(**limits)
+            text = template.format(**limits)
         except (KeyError, IndexError, ValueError) as e:
             raise ValueError(f"claim {self.id}: criterion does not format from its limits "
                              f"({type(e).__name__}: {e}); double literal braces") from None
@@ -199,10 +204,10 @@ def across_seeds(runs: dict[int, list[Claim]]) -> list[Claim]:
     where the seeds disagree, the claim is reported inconclusive, with the split."""
     seeds = list(runs)
     first = runs[seeds[0]]
+    if any([c.id for c in runs[s]] != [c.id for c in first] for s in seeds):
+        raise ValueError("the seeds judged different lists of claims")
     out = []
     for i, claim in enumerate(first):
-        if any(runs[s][i].id != claim.id for s in seeds):
-            raise ValueError(f"seeds judged different claims at position {i}")
         verdicts = {str(s): runs[s][i].verdict for s in seeds}
         counts = {v: list(verdicts.values()).count(v) for v in VERDICTS if v in
                   verdicts.values()}
@@ -231,6 +236,8 @@ def decide(low, high, band, *, enough_data: bool = True) -> str:
     ``band = (lo, hi)`` (use ±inf for a one-sided band): inside → reproduced; disjoint →
     not reproduced; overlapping the band's edge, NaN, or not enough data → inconclusive."""
     lo, hi = float(band[0]), float(band[1])
+    if not lo <= hi:
+        raise ValueError(f"band ({lo}, {hi}) is empty")
     low, high = float(low), float(high)
     if not enough_data or math.isnan(low) or math.isnan(high):
         return INCONCLUSIVE
@@ -241,6 +248,15 @@ def decide(low, high, band, *, enough_data: bool = True) -> str:
     if high < lo or low > hi:
         return NOT_REPRODUCED
     return INCONCLUSIVE
+
+
+def all_of(verdicts) -> str:
+    """A claim made of several checks: all reproduced → reproduced; any not reproduced → not
+    reproduced; otherwise inconclusive."""
+    verdicts = list(verdicts)
+    if NOT_REPRODUCED in verdicts:
+        return NOT_REPRODUCED
+    return REPRODUCED if verdicts and all(v == REPRODUCED for v in verdicts) else INCONCLUSIVE
 
 
 def _plain(obj):

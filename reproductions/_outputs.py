@@ -21,7 +21,7 @@ from pathlib import Path
 from attnlab.figures import save_figure
 
 from ._claims import Claim
-from ._store import canonical_json
+from ._store import canonical_json, fsync_folder
 
 __all__ = ["config_hash", "manifest", "write_outputs", "verdict_markdown", "markdown_table",
            "seed_agreement"]
@@ -50,6 +50,8 @@ def config_hash(config) -> str:
 
 def _git_sha() -> str:
     root = Path(__file__).resolve().parents[1]
+    if not (root / "setup.py").is_file() or not (root / ".git").exists():
+        return "unknown (not a git checkout of attnlab)"  # e.g. installed from a wheel
     try:
         sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True,
                              text=True, timeout=10).stdout.strip()
@@ -158,14 +160,27 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_HOST = "".join(ch if ch.isalnum() else "_" for ch in platform.node()) or "host"
+
+
+def _leftover_name(dest: Path, kind: str) -> Path:
+    """``.<scale>.<kind>-<12 hex>-<host>-<pid>``: unique per call; the host and pid say
+    whose it is, so a later run can tell a dead run's leftovers from a live one's."""
+    return dest.parent / f".{dest.name}.{kind}-{uuid.uuid4().hex[:12]}-{_HOST}-{os.getpid()}"
+
+
 def _recover(dest: Path) -> None:
-    """Finish what a run killed during its swap left: its previous results (``.old-<pid>``)
-    go back in place if nothing replaced them, else away; dead runs' staging folders go."""
-    for leftover in sorted(dest.parent.glob(f".{dest.name}.*-*")):
-        pid = leftover.name.rpartition("-")[2]
-        if not pid.isdigit() or _pid_alive(int(pid)):
+    """Finish what a run killed during its swap left (called under the folder's lock): its
+    previous results (``.old-…``) go back in place if nothing replaced them, else away; dead
+    runs' staging folders go. Only this host's leftovers are judged (a pid means nothing on
+    another host sharing the folder), and only names this module makes."""
+    for leftover in sorted(dest.parent.glob(f".{dest.name}.*-*-*-*")):
+        kind, rest = leftover.name[len(dest.name) + 2:].split("-", 1)
+        tag, _, pid = rest.rpartition("-")
+        if (kind not in ("old", "staging") or not pid.isdigit()
+                or not tag.endswith(f"-{_HOST}") or _pid_alive(int(pid))):
             continue
-        if leftover.name.startswith(f".{dest.name}.old-") and not dest.exists():
+        if kind == "old" and not dest.exists():
             os.replace(leftover, dest)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
@@ -197,9 +212,8 @@ def write_outputs(dest: Path, *, paper, config, tables: dict, claims: list[Claim
 
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    me = f"{uuid.uuid4().hex[:12]}-{os.getpid()}"  # unique per call, ends with the pid
-    staging = dest.parent / f".{dest.name}.staging-{me}"
-    old = dest.parent / f".{dest.name}.old-{me}"
+    staging = _leftover_name(dest, "staging")
+    old = _leftover_name(dest, "old")
     try:
         (staging / "tables").mkdir(parents=True)
         (staging / "figures").mkdir()
@@ -221,11 +235,14 @@ def write_outputs(dest: Path, *, paper, config, tables: dict, claims: list[Claim
             _recover(dest)
             if dest.exists():
                 os.replace(dest, old)
-            os.replace(staging, dest)
+            try:
+                os.replace(staging, dest)
+            except BaseException:
+                if old.exists() and not dest.exists():
+                    os.replace(old, dest)  # the swap failed between its renames: put it back
+                raise
+            fsync_folder(dest.parent)
             shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-        if old.exists() and not dest.exists():
-            os.replace(old, dest)  # the swap failed between its renames: put results back
-        shutil.rmtree(old, ignore_errors=True)
     return dest

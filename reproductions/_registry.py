@@ -19,7 +19,8 @@ from importlib.metadata import entry_points
 
 from ._paper import Paper
 
-__all__ = ["get_paper", "paper_slugs", "papers", "builtin_slugs", "ENTRY_POINT_GROUP"]
+__all__ = ["get_paper", "paper_slugs", "papers", "builtin_slugs", "plugin_problems",
+           "ENTRY_POINT_GROUP"]
 
 ENTRY_POINT_GROUP = "attnlab.papers"
 _ROOT = __name__.rpartition(".")[0]  # attnlab.reproductions
@@ -37,29 +38,39 @@ def _builtin() -> dict[str, Paper]:
     return found
 
 
-def _installed(taken: dict[str, Paper]) -> dict[str, Paper]:
-    found = {}
+@functools.cache
+def _installed() -> tuple[dict[str, Paper], dict[str, str]]:
+    """(plugins that load, by slug; the problem of each that does not, by entry-point
+    name). A broken plugin is reported; it does not hide the others or the built-ins."""
+    taken, found, broken = _builtin(), {}, {}
     for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
         where = f"entry point {ep.name!r} ({ep.value}) of group {ENTRY_POINT_GROUP}"
         try:
             paper = ep.load()
-        except Exception as e:  # a broken plugin names itself; it must not hide the others
-            raise ValueError(f"{where} failed to load: {type(e).__name__}: {e}") from None
+        except Exception as e:  # any error in someone else's package
+            broken[ep.name] = f"{where} failed to load: {type(e).__name__}: {e}"
+            continue
         if not isinstance(paper, Paper):
-            raise ValueError(f"{where} is a {type(paper).__name__}, not an attnlab Paper")
-        if paper.slug in taken or paper.slug in found:
-            raise ValueError(f"{where} registers slug {paper.slug!r}, which is already taken")
-        found[paper.slug] = paper
-    return found
+            broken[ep.name] = f"{where} is a {type(paper).__name__}, not an attnlab Paper"
+        elif paper.slug in taken or paper.slug in found:
+            broken[ep.name] = f"{where} registers slug {paper.slug!r}, which is already taken"
+        else:
+            found[paper.slug] = paper
+    return found, broken
+
+
+def plugin_problems() -> list[str]:
+    """One line for each ``attnlab.papers`` entry point that could not be used."""
+    return list(_installed()[1].values())
 
 
 @functools.cache
 def papers() -> dict[str, Paper]:
     """Every paper by slug: the built-in ones (alphabetical), then installed plugins."""
-    builtin = _builtin()
-    return {**builtin, **_installed(builtin)}
+    return {**_builtin(), **_installed()[0]}
 
 
+@functools.cache
 def builtin_slugs() -> list[str]:
     """The slugs shipped in this repository (each has a notebook and a README row)."""
     return list(_builtin())
@@ -84,6 +95,9 @@ def get_paper(slug: str) -> Paper:
             if isinstance(paper, Paper) and paper.slug == slug:
                 return paper
     known = papers()
-    if slug not in known:
-        raise ValueError(f"unknown paper {slug!r}; known: {', '.join(known)}")
-    return known[slug]
+    if slug in known:
+        return known[slug]
+    broken = _installed()[1]
+    if slug in broken:  # an entry point named like the slug asked for
+        raise ValueError(broken[slug])
+    raise ValueError(f"unknown paper {slug!r}; known: {', '.join(known)}")

@@ -21,12 +21,21 @@ def _read(path: Path, what: str) -> dict:
             missing = [k for k in ("slug", "scale", "title", "arxiv", "claims") if k not in data]
             missing += [f"claims[{i}].{k}" for i, c in enumerate(data.get("claims", []))
                         for k in ("id", "verdict", "measurement") if k not in c]
+            bad = [c["id"] for c in data.get("claims", [])
+                   if c.get("stability") is not None and not _is_stability(c["stability"])]
+            if bad:
+                raise ValueError(f"claims {', '.join(bad)} have a malformed stability record")
             if missing:
                 raise KeyError(", ".join(missing))
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as e:
         raise UsageError(f"{path} is not a readable {what} file ({type(e).__name__}: {e}); "
                          "rerun that paper or remove its folder") from None
     return data
+
+
+def _is_stability(s) -> bool:
+    return (isinstance(s, dict) and isinstance(s.get("seeds"), int)
+            and isinstance(s.get("agree"), int) and isinstance(s.get("verdicts"), dict))
 
 
 def write_report(out: str | Path = "results") -> Path:
@@ -38,7 +47,9 @@ def write_report(out: str | Path = "results") -> Path:
     if not out.is_dir():
         raise UsageError(f"--out {out} is not a folder" if out.exists() else
                          f"no results folder {out}; run `attnlab run <slug>` first")
-    runs = sorted(out.glob("*/*/verdict.json"))
+    # <slug>/<scale>/ only: hidden staging or leftover folders of other runs are not runs
+    runs = sorted(p for p in out.glob("*/*/verdict.json")
+                  if not p.parent.name.startswith(".") and not p.parent.parent.name.startswith("."))
     lines = ["# attnlab report", ""]
     if not runs:
         lines.append("No runs yet: `make reproduce-all` or `attnlab run <slug>`.")
@@ -71,5 +82,8 @@ def write_report(out: str | Path = "results") -> Path:
             for fig in sorted((path.parent / "figures").glob("*.png")):
                 lines.append(f"![{fig.stem}]({rel}/figures/{fig.name})")
     dest = out / "REPORT.md"
-    atomic_write_text(dest, "\n".join(lines) + "\n")
+    try:
+        atomic_write_text(dest, "\n".join(lines) + "\n")
+    except OSError as e:
+        raise UsageError(f"cannot write {dest} ({e.strerror or e})") from None
     return dest

@@ -61,26 +61,37 @@ def _validate_seeds(seed: int, seeds: int) -> list[int]:
 MAX_WORKERS = 4 * (os.cpu_count() or 1)  # local worker processes: more only thrash
 
 
-def _validate_out(out) -> Path:
-    """The results folder: a folder (existing or creatable) this user can write into. Checked
-    before anything is computed; nothing is created here."""
+def _validate_out(out, *, slug: str, scale: str) -> Path:
+    """The results folder: a folder (existing or creatable) this user can write into, and
+    so are its ``<slug>/cells`` and ``<slug>/<scale>`` where they exist. Checked before
+    anything is computed; nothing is created here."""
     if str(out).strip() == "":
         raise UsageError("--out is empty; name a results folder (default: results)")
     out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out {out} is a file, not a folder")
-    probe = out
-    while not probe.exists():
-        if probe.is_symlink():
-            raise UsageError(f"--out {out}: {probe} is a broken link")
-        probe = probe.parent
-    if not probe.is_dir():
-        raise UsageError(f"--out {out}: {probe} is a file, not a folder")
-    try:  # os.access says yes to root even on a read-only file system: try it
-        tempfile.TemporaryFile(dir=probe).close()
-    except OSError as e:
-        raise UsageError(f"--out {out}: cannot write in {probe} ({e.strerror})") from None
+    try:
+        for folder in (out, out / slug, out / slug / "cells", out / slug / scale):
+            if folder.exists() and not folder.is_dir():
+                raise UsageError(f"--out {out}: {folder} is a file, not a folder")
+            if folder.is_dir():
+                _try_writing(folder, out)
+        probe = out
+        while not probe.exists():
+            if probe.is_symlink():
+                raise UsageError(f"--out {out}: {probe} is a broken link")
+            probe = probe.parent
+        if not probe.is_dir():
+            raise UsageError(f"--out {out}: {probe} is a file, not a folder")
+        _try_writing(probe, out)
+    except OSError as e:  # a name too long, a folder we may not even look into, …
+        raise UsageError(f"--out {out}: {e.strerror or e}") from None
     return out
+
+
+def _try_writing(folder: Path, out: Path) -> None:
+    try:  # os.access says yes to root even on a read-only file system: try it
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise UsageError(f"--out {out}: cannot write in {folder} ({e.strerror})") from None
 
 
 def _validate(slug, scale, engine, workers, scheduler):
@@ -125,7 +136,11 @@ def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: 
     start = time.perf_counter()
     paper = _validate(slug, scale, engine, workers, scheduler)
     run_seeds = _validate_seeds(seed, seeds)
-    out = _validate_out(out)
+    out = _validate_out(out, slug=slug, scale=scale)
+    if scheduler:  # a bad address is one line before anything is read or computed
+        from ._sweep import check_scheduler
+
+        check_scheduler(scheduler)
     device, device_name = resolve_device(device)
     configs = [_make_config(paper, scale, device, s) for s in run_seeds]
     grids = [paper.cells(c) for c in configs]
@@ -145,27 +160,31 @@ def run_paper(slug: str, *, scale: str = "quick", device: str = "auto", engine: 
 
 
 def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
-                 out: str | Path = "results", seed: int = 0) -> RunResult:
-    """Rebuild tables, verdicts and figures from stored cells only, computing nothing: e.g. a
-    GPU run's cells (``device="cuda"``) judged again on a laptop after the claims changed.
-    Every cell of the grid must be in the store."""
+                 out: str | Path = "results", seed: int = 0, seeds: int = 1) -> RunResult:
+    """Rebuild tables, verdicts and figures from stored cells only, computing nothing and
+    changing no cell: e.g. a GPU run's cells (``device="cuda"``) judged again on a laptop
+    after the claims changed. Every cell of the grid (of every seed) must be in the store."""
     start = time.perf_counter()
     paper = _validate(slug, scale, "serial", None, None)
-    _validate_seeds(seed, 1)
-    out = _validate_out(out)
+    run_seeds = _validate_seeds(seed, seeds)
+    out = _validate_out(out, slug=slug, scale=scale)
     if device not in ("cpu", "cuda"):
         raise UsageError(f"unknown device {device!r}; choose from cpu, cuda")
-    config = _make_config(paper, scale, device, seed)
-    cells = paper.cells(config)
+    configs = [_make_config(paper, scale, device, s) for s in run_seeds]
+    grids = [paper.cells(c) for c in configs]
     store = CellStore(out / slug / "cells", read_only=True)  # judging changes no cell
     fn = paper.cell_function
-    metas = [cell_meta(slug, fn.name, fn.version, c.params, c.seed) for c in cells]
-    payloads = [store.load(cell_key(**m), m, fn.checker(c.params))
-                for m, c in zip(metas, cells, strict=True)]
-    missing = sum(p is None for p in payloads)
+    per_seed, missing, total = [], 0, 0
+    for cells in grids:
+        metas = [cell_meta(slug, fn.name, fn.version, c.params, c.seed) for c in cells]
+        payloads = [store.load(cell_key(**m), m, fn.checker(c.params))
+                    for m, c in zip(metas, cells, strict=True)]
+        missing += sum(p is None for p in payloads)
+        total += len(cells)
+        per_seed.append(payloads)
     if missing:
-        raise UsageError(f"{missing} of {len(cells)} cells of {slug} [{scale}, {device}] are "
-                         f"not in {store.root}; run it first")
+        raise UsageError(f"{missing} of {total} cells of {slug} [{scale}, {device}, seeds "
+                         f"{run_seeds[0]}–{run_seeds[-1]}] are not in {store.root}; run it first")
     previous = out / slug / scale / "manifest.json"
     device_name = device
     if previous.is_file():
@@ -175,8 +194,8 @@ def judge_stored(slug: str, *, scale: str = "quick", device: str = "cpu",
             device_name = json.loads(previous.read_text()).get("device_name", device)
         except (OSError, ValueError, AttributeError):
             pass  # the previous manifest is only where the device's name is read from
-    stats = SweepStats(total=len(cells), reused=len(cells))
-    return _finish(paper, [config], [cells], [payloads], stats, out=out, device=device,
+    stats = SweepStats(total=total, reused=total)
+    return _finish(paper, configs, grids, per_seed, stats, out=out, device=device,
                    device_name=device_name, engine="stored", start=start)
 
 

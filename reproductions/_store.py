@@ -17,7 +17,7 @@ import json
 import math
 import os
 import shutil
-import tempfile
+import uuid
 import warnings
 from pathlib import Path
 
@@ -33,35 +33,38 @@ def cell_key(slug: str, function: str, version: int, params: dict, seed: int) ->
     return hashlib.sha256(blob.encode()).hexdigest()[:32]
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()  # what open() would give; mkstemp's own default is 0600
-
-
 def cell_meta(slug: str, function: str, version: int, params: dict, seed: int) -> dict:
     """What a cell is computed for: stored beside its payload and checked on every read."""
     return {"slug": slug, "function": function, "version": version, "params": params,
             "seed": seed}
 
 
+def fsync_folder(folder: Path) -> None:
+    """Make a rename into ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder and a rename."""
+    """Write ``text`` to ``path`` through a temporary file in the same folder, flushed to
+    disk, and a rename. The file gets the process's umask, like any file open() creates
+    (mkstemp would make it 0600: unreadable to colleagues sharing a store)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = path.parent / f".{path.name}.{uuid.uuid4().hex}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        os.fchmod(fd, _FILE_MODE)
         with os.fdopen(fd, "w") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
+        fsync_folder(path.parent)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

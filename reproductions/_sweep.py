@@ -29,7 +29,7 @@ from ._errors import UsageError
 from ._store import CellStore, canonical_json, cell_key, cell_meta
 
 __all__ = ["Cell", "CellFunction", "SweepStats", "run_sweep", "cell_seed", "cells_of_kind",
-           "run_kind", "ENGINES"]
+           "run_kind", "check_scheduler", "ENGINES"]
 
 ENGINES = ("serial", "dask")
 CELL_THREADS = 1  # per cell, in every engine: determinism (see the module docstring)
@@ -136,7 +136,7 @@ def run_sweep(
     missing = [i for i, p in enumerate(payloads) if p is None]
     stats = SweepStats(total=len(cells), reused=len(cells) - len(missing))
     if engine == "dask" and missing and scheduler:
-        _connect(scheduler).close()  # a bad address is one line before anything starts
+        check_scheduler(scheduler)  # a bad address is one line before anything starts
     bar = tqdm(total=len(cells), initial=stats.reused, desc=f"{slug} cells", unit="cell",
                disable=not progress, dynamic_ncols=True)
 
@@ -207,6 +207,11 @@ def _probe(scheduler: str) -> None:
             greeting += chunk
     if b"compression" not in greeting:
         raise ValueError("something answers there, but not with Dask's handshake")
+
+
+def check_scheduler(scheduler: str) -> None:
+    """A usage error unless a Dask scheduler answers at ``scheduler``."""
+    _connect(scheduler).close()
 
 
 def _connect(scheduler: str):

@@ -48,17 +48,20 @@ def _parser() -> argparse.ArgumentParser:
                      help="the device the cells were computed on")
     jud.add_argument("--out", default="results", help="results folder (default: results)")
     jud.add_argument("--seed", type=int, default=0)
+    jud.add_argument("--seeds", type=int, default=1, metavar="K",
+                     help="the number of seeds the run was judged on (default 1)")
     rep = sub.add_parser("report", help="write <out>/REPORT.md over every run so far")
     rep.add_argument("--out", default="results")
     return p
 
 
-def paper_table() -> str:
-    """The Markdown paper table (README.md carries exactly this; a test checks it)."""
+def paper_table(slugs=None) -> str:
+    """The Markdown paper table of ``slugs`` (default: every paper). README.md carries the
+    built-in papers' table exactly; a test checks it."""
     from ._registry import get_paper, paper_slugs
 
     rows = ["| slug | paper | claims |", "|---|---|---|"]
-    for slug in paper_slugs():
+    for slug in paper_slugs() if slugs is None else slugs:
         p = get_paper(slug)
         ids = [c.id for c in p.claims]
         span = f"{ids[0]}–{ids[-1]} ({len(ids)})" if len(ids) > 1 else ", ".join(ids)
@@ -67,8 +70,10 @@ def paper_table() -> str:
 
 
 def _list(args) -> None:
-    from ._registry import get_paper, paper_slugs
+    from ._registry import get_paper, paper_slugs, plugin_problems
 
+    for problem in plugin_problems():  # on stderr: `--slugs` output stays machine-readable
+        sys.stderr.write(f"attnlab: warning: {problem}\n")
     if args.slugs:
         print("\n".join(paper_slugs()))
         return
@@ -89,10 +94,7 @@ def main(argv=None) -> int:
 
     try:
         if args.command == "list":
-            try:
-                _list(args)
-            except ValueError as e:  # a paper plugin that does not load
-                raise UsageError(str(e)) from None
+            _list(args)
         elif args.command == "report":
             from ._report import write_report
 
@@ -102,7 +104,7 @@ def main(argv=None) -> int:
 
             if args.command == "judge":
                 result = judge_stored(args.slug, scale=args.scale, device=args.device,
-                                      out=args.out, seed=args.seed)
+                                      out=args.out, seed=args.seed, seeds=args.seeds)
             else:
                 result = run_paper(args.slug, scale=args.scale, device=args.device,
                                    engine=args.engine, workers=args.workers,

@@ -3,6 +3,7 @@ wrong — nothing stored under the wrong key, nothing lost, one line for every u
 
 import dataclasses
 import http.server
+import json
 import os
 import socket
 import stat
@@ -16,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from attnlab.reproductions import Cell, CellFunction, CellStore, cell_key, run_sweep
-from attnlab.reproductions._outputs import write_outputs
+from attnlab.reproductions import Cell, CellFunction, CellStore, cell_key, run_sweep, write_report
+from attnlab.reproductions._outputs import _HOST, write_outputs
 from attnlab.reproductions._store import CorruptCellWarning, cell_meta
 
 HERE = Path(__file__).resolve().parent
@@ -94,13 +95,19 @@ def test_a_read_only_store_reports_but_keeps_a_corrupt_cell(tmp_path):
     assert path.read_bytes() == before
 
 
-def test_cells_and_reports_are_readable_by_colleagues(tmp_path):
-    umask = os.umask(0o022)
-    os.umask(umask)
-    key, meta = _key_and_meta({"x": 5, "sleep": 0}, 0)
-    store = CellStore(tmp_path / "cells")
-    store.save(key, meta, {"x": 5})
-    assert stat.S_IMODE(store.path(key).stat().st_mode) == 0o666 & ~umask
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_cells_and_outputs_follow_the_umask(tmp_path, umask):
+    before = os.umask(umask)
+    try:
+        key, meta = _key_and_meta({"x": 5, "sleep": 0}, 0)
+        store = CellStore(tmp_path / "cells")
+        store.save(key, meta, {"x": 5})
+        dest = _write(tmp_path / "out" / "smoke", 1)
+        report = write_report(tmp_path / "out")
+    finally:
+        os.umask(before)
+    for path in (store.path(key), dest / "verdict.json", dest / "tables" / "t.csv", report):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask, path
 
 
 # ---- the dask engine -------------------------------------------------------------------------
@@ -180,11 +187,17 @@ def test_a_swap_killed_between_its_renames_is_repaired_by_the_next_run(tmp_path)
     dest = tmp_path / "smoke"
     _write(dest, 1)
     pid = _dead_pid()
-    os.replace(dest, tmp_path / f".smoke.old-abc-{pid}")  # killed after the first rename
-    (tmp_path / f".smoke.staging-def-{pid}").mkdir()  # and a dead run's staging folder
+    os.replace(dest, tmp_path / f".smoke.old-abc-{_HOST}-{pid}")  # killed mid-swap
+    (tmp_path / f".smoke.staging-def-{_HOST}-{pid}").mkdir()  # and a dead run's staging
+    kept = [f".smoke.staging-abc-otherhost-{pid}",  # another host's: its pid means nothing
+            ".smoke.notes-1"]  # not a name attnlab makes
+    for name in kept:
+        (tmp_path / name).mkdir()
+    assert write_report(tmp_path).read_text().count("| demo |") == 0  # leftovers aren't runs
     _write(dest, 2)
     assert pd.read_csv(dest / "tables" / "t.csv").v.tolist() == [2]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".smoke.lock", "smoke"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [".smoke.lock", "REPORT.md", "smoke", *kept])
 
 
 def test_concurrent_writers_of_one_folder_both_succeed(tmp_path):
@@ -232,6 +245,7 @@ def _one_line_exit_2(r, seconds, message):
     (["--out", "FILE"], "is a file, not a folder"),
     (["--out", "FILE/sub"], "is a file, not a folder"),
     (["--out", "/proc/attnlab-results"], "cannot write in /proc"),
+    (["--out", "x" * 5000], "File name too long"),
     (["--engine", "dask", "--workers", "1000000"], "--workers must be between 1 and"),
     (["--engine", "dask", "--scheduler", "garbage"], "no Dask scheduler there"),
     (["--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"], "no Dask scheduler there"),
@@ -247,6 +261,17 @@ def test_bad_run_input_is_one_line_exit_2_nothing_written(tmp_path, args, messag
     assert (tmp_path / "FILE").read_text() == "mine\n"
 
 
+def test_a_bad_scheduler_is_refused_even_when_every_cell_is_stored(tmp_path):
+    """Validation comes first, not only when there is something to compute."""
+    out = tmp_path / "r"
+    r, _ = _cli("run", "query-learning", "--scale", "smoke", "--out", str(out),
+                "--no-progress", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    r, seconds = _cli("run", "query-learning", "--scale", "smoke", "--engine", "dask",
+                      "--scheduler", "garbage", "--out", str(out), cwd=tmp_path)
+    _one_line_exit_2(r, seconds, "no Dask scheduler there")
+
+
 def test_an_address_that_is_not_a_dask_scheduler_is_one_line(tmp_path, not_a_scheduler):
     r, seconds = _cli("run", "query-learning", "--scale", "smoke", "--engine", "dask",
                       "--scheduler", not_a_scheduler, "--out", str(tmp_path / "r"),
@@ -255,16 +280,21 @@ def test_an_address_that_is_not_a_dask_scheduler_is_one_line(tmp_path, not_a_sch
     assert not (tmp_path / "r").exists()
 
 
-@pytest.mark.parametrize("case", ["corrupt", "not-a-folder", "missing", "empty"])
+@pytest.mark.parametrize("case", ["corrupt", "stability", "not-a-folder", "missing", "empty"])
 def test_bad_report_input_is_one_line_exit_2(tmp_path, case):
     out = tmp_path / "results"
-    if case == "corrupt":
+    if case in ("corrupt", "stability"):
         (out / "demo" / "quick").mkdir(parents=True)
-        (out / "demo" / "quick" / "verdict.json").write_text('{"slug": "demo", "claims": [')
+        (out / "demo" / "quick" / "verdict.json").write_text(
+            '{"slug": "demo", "claims": [' if case == "corrupt" else json.dumps(
+                {"slug": "demo", "scale": "quick", "title": "t", "arxiv": "a", "claims": [
+                    {"id": "C1", "verdict": "reproduced", "measurement": "m",
+                     "stability": 5}]}))
     elif case == "not-a-folder":
         out.write_text("x")
     r, seconds = _cli("report", "--out", "" if case == "empty" else str(out), cwd=tmp_path)
     _one_line_exit_2(r, seconds, {"corrupt": "is not a readable verdict file",
+                                  "stability": "malformed stability record",
                                   "not-a-folder": "is not a folder",
                                   "missing": "no results folder",
                                   "empty": "--out is empty"}[case])

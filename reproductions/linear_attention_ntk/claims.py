@@ -9,14 +9,21 @@ Every number a criterion uses is a keyword of its declaration, read back from ``
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from attnlab import theory
 
 from .._checks import fit_slope
-from .._claims import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, ClaimList, decide, verdict_from
+from .._claims import (
+    INCONCLUSIVE,
+    NOT_REPRODUCED,
+    REPRODUCED,
+    ClaimList,
+    all_of,
+    decide,
+    verdict_from,
+)
 from .config import Config
-from .fits import drift_slopes, gap_slope_ci, ratio_ci, slope_text
+from .fits import attention_rows, drift_slopes, gap_slope_ci, ratio_ci, slope_text
 
 __all__ = ["CLAIMS", "PAPER_KAPPA"]
 
@@ -51,7 +58,8 @@ def _t1(spec, config: Config, t: dict):
               "layers).", source=_ABS,
               criterion="log κ(Z_kZ_kᵀ)/log κ_d(G) within {tol:g} of 2k + 1, κ(Z_kZ_kᵀ) from "
               "Z_k's singular values and κ_d from XᵀX, on every dataset where float64 resolves "
-              "it (ε·κ(Z_k) ≪ {tol:g}); eigendecomposing G³ itself is reported, not used",
+              "it (ε·κ(Z_k) < {tol:g}/10 · ln κ(Z_kZ_kᵀ), decided in the cell); "
+              "eigendecomposing G³ itself is reported, not used",
               tol=1e-8)
 def _t2(spec, config: Config, t: dict):
     g = t["gram"]
@@ -85,14 +93,6 @@ def _t2(spec, config: Config, t: dict):
              "that it does not when G³ is eigendecomposed.")
 
 
-def _worst(verdicts) -> str:
-    """All reproduced → reproduced; any not reproduced → not reproduced; else inconclusive."""
-    verdicts = list(verdicts)
-    if NOT_REPRODUCED in verdicts:
-        return NOT_REPRODUCED
-    return REPRODUCED if all(v == REPRODUCED for v in verdicts) else INCONCLUSIVE
-
-
 @CLAIMS.claim("T3", source_kind="reconstruction",
               statement="The empirical NTK concentrates at rate m^{−½} with the exact "
               "variance law.", source="derived (reconstruction; README.md)",
@@ -113,7 +113,7 @@ def _t3(spec, config: Config, t: dict):
     hi = w.variance_ratio + lim["se"] * w.variance_ratio_se
     ratio_verdicts = [REPRODUCED if ok else decide(a, b, lim["ratio"])
                       for ok, a, b in zip(ratio_ok, lo, hi, strict=True)]
-    verdict = _worst([verdict_from(ok) for ok in slope_ok] + ratio_verdicts)
+    verdict = all_of([verdict_from(ok) for ok in slope_ok] + ratio_verdicts)
     by_net = w.groupby("net").agg(slope_min=("slope_F", "min"), slope_max=("slope_F", "max"),
                                   ratio_min=("variance_ratio", "min"),
                                   ratio_max=("variance_ratio", "max"),
@@ -136,11 +136,6 @@ def _t3(spec, config: Config, t: dict):
         f"{lim['se']:g} standard errors of it: too few draws at this scale to decide.")
 
 
-def _attn_fits(t: dict) -> pd.DataFrame:
-    w = t["width"]
-    return w[w.net == "attn"] if not w.empty else w
-
-
 @CLAIMS.claim("T4", source_kind="secondary",
               statement="The amplification governs the NTK: the κ chain κ_d(G) → "
               "κ(x̃-Gram) → κ(K∞).", source=_V1,
@@ -148,9 +143,9 @@ def _attn_fits(t: dict) -> pd.DataFrame:
               "digits in [{band[0]:g}, {band[1]:g}] (the x̃-Gram's slope reported beside it)",
               band=(2.5, 3.5))
 def _t4(spec, config: Config, t: dict):
-    a, g = _attn_fits(t), t["gram"]
+    a, g = attention_rows(t), t["gram"]
     if a.empty or g.empty or len(a) < 3:
-        return spec.no_data("no enough datasets at this scale")
+        return spec.no_data("not enough datasets at this scale")
     g1 = g[g.layers == 1].set_index("dataset")
     x = np.log(a.kappa_d.to_numpy())
     sK = fit_slope(x, np.log(a.kappa_K.to_numpy()))
@@ -178,9 +173,9 @@ def _t4(spec, config: Config, t: dict):
               "from ‖K_m − K∞‖₂/λ_min(K∞) ≈ C m^{{−½}} (slope against κ(K∞) reported: "
               "concentration theory predicts ≈ 2)", exponent=6)
 def _t5(spec, config: Config, t: dict):
-    a = _attn_fits(t)
+    a = attention_rows(t)
     if a.empty or len(a) < 3:
-        return spec.no_data("no enough datasets at this scale")
+        return spec.no_data("not enough datasets at this scale")
     s = fit_slope(np.log(a.kappa_d.to_numpy()), np.log(a.m_star.to_numpy()))
     sK = fit_slope(np.log(a.kappa_K.to_numpy()), np.log(a.m_star.to_numpy()))
     return spec.result(

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._checks import fit_slope
 
-__all__ = ["drift_slopes", "gap_slope_ci", "ratio_ci", "slope_text"]
+__all__ = ["attention_rows", "drift_slopes", "gap_slope_ci", "ratio_ci", "slope_text"]
 
 
 def slope_text(name: str, slope: float, low: float, high: float) -> str:
@@ -60,3 +60,9 @@ def ratio_ci(units: pd.DataFrame, num: str, den: str, rng: np.random.Generator, 
         i = rng.integers(0, len(a), len(a))
         boot.append(a[i].mean() / b[i].mean() if b[i].mean() > 0 else np.inf)
     return (float(point), *_percentiles(boot, level))
+
+
+def attention_rows(t: dict) -> pd.DataFrame:
+    """The width table's MLP-Attn rows (the κ-chain and width-law claims fit over them)."""
+    w = t["width"]
+    return w[w.net == "attn"] if not w.empty else w
