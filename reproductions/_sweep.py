@@ -16,8 +16,11 @@ so a resumed run's tables equal an uninterrupted run's to the last bit.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import signal
 import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
@@ -226,6 +229,30 @@ def _connect(scheduler: str):
         raise UsageError(f"--scheduler {scheduler!r}: no Dask scheduler there ({why})") from None
 
 
+def _quiet_worker_logs() -> None:
+    """On a local worker: only errors reach the terminal (not, e.g., a warning for each task
+    that Ctrl-C cancelled mid-run)."""
+    import logging
+
+    logging.getLogger("distributed").setLevel(logging.ERROR)
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c():
+    """Ctrl-C in a terminal signals the whole process group: local worker processes started
+    in here inherit SIGINT ignored (it survives exec), so only this process hears it and
+    shuts them down in order — instead of each worker dying with a traceback while the
+    nannies restart them and the run carries on."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
     from dask.distributed import Client, LocalCluster, as_completed
 
@@ -237,9 +264,11 @@ def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
         env = {v: str(threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                           "MKL_NUM_THREADS")}
         n_workers = workers or 2
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               dashboard_address=None, env=env)
+        with _workers_ignore_ctrl_c():
+            cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, env=env)
         client = Client(cluster)
+        client.run(_quiet_worker_logs)
     # task keys unique to this submission: two clients of one scheduler (equal pids are
     # routine in containers) must never share a key, or they receive each other's results
     submission = uuid.uuid4().hex

@@ -69,3 +69,27 @@ def test_ctrl_c_is_one_line_and_leaves_a_resumable_store(tmp_path):
     rerun = subprocess.run([*CMD, "--out", str(out)], cwd=tmp_path, env=env,
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0 and f"{done} reused" in rerun.stdout, rerun.stderr
+
+
+@pytest.mark.slow
+def test_ctrl_c_under_dask_is_one_line_too(tmp_path):
+    """A terminal's Ctrl-C signals the whole process group, local workers included: the
+    workers ignore it and this process shuts them down — one line, no worker tracebacks."""
+    out = tmp_path / "results"
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    cmd = [sys.executable, "-m", "attnlab.reproductions.cli", "run", "pooled-spectra",
+           "--scale", "quick", "--device", "cpu", "--no-progress", "--out", str(out),
+           "--engine", "dask", "--workers", "2"]  # quick: long enough to stop mid-sweep
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.time() + 300
+    while (len(list((out / "pooled-spectra" / "cells").glob("*/*.json"))) < 3
+           and time.time() < deadline and proc.poll() is None):
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 130, stderr
+    assert stderr.strip().splitlines() == [
+        "attnlab: interrupted; every finished cell is stored — run the same command again "
+        "to resume"]
+    assert not (out / "pooled-spectra" / "quick").exists()
