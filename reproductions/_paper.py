@@ -10,8 +10,10 @@ from ._sweep import CellFunction
 
 __all__ = ["Paper", "SCALES"]
 
-# smoke: seconds, for tests; quick: ~1 min on 2 CPU cores; full: paper scale, meant for a GPU
-SCALES = ("smoke", "quick", "full")
+# smoke: seconds, for tests; quick: minutes on 2 CPU cores; medium (where a paper offers it):
+# what its criteria need, still on 2 CPU cores (≤ 15 min); full: paper scale, meant for a GPU
+SCALES = ("smoke", "quick", "medium", "full")
+DEFAULT_SCALES = ("smoke", "quick", "full")
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,12 @@ class Paper:
     tables: Callable  # (config, cells, payloads) -> dict[str, DataFrame]
     figures: Callable  # (config, tables) -> dict[str, Figure]
     cuda_capable: bool = True
+    scales: tuple = DEFAULT_SCALES  # the scales make_config accepts, a subset of SCALES
 
     def __post_init__(self):
+        if not set(self.scales) <= set(SCALES) or "quick" not in self.scales:
+            raise ValueError(f"paper {self.slug}: scales {self.scales} must include 'quick' "
+                             f"and come from {SCALES}")
         ids = [c.id for c in self.claims]
         if len(set(ids)) != len(ids):
             raise ValueError(f"paper {self.slug}: claim ids repeat: {ids}")

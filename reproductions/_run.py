@@ -101,6 +101,8 @@ def _validate(slug, scale, engine, workers, scheduler):
         raise UsageError(str(e)) from None
     if scale not in SCALES:
         raise UsageError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
+    if scale not in paper.scales:
+        raise UsageError(f"{slug} has no {scale} scale; it has {', '.join(paper.scales)}")
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:

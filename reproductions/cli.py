@@ -83,7 +83,7 @@ def _list(args) -> None:
     for slug in paper_slugs():
         paper = get_paper(slug)
         print(f"{slug}  —  {paper.authors}, {paper.title} (arXiv {paper.arxiv})")
-        print(f"  scales: {', '.join(SCALES)}")
+        print(f"  scales: {', '.join(paper.scales)}")
         for c in paper.claims:
             print(f"  {c.id:4s} {c.statement}")
 

@@ -26,6 +26,8 @@ def attnlab(*args, cwd):
     (["run", "energy-field"], "unknown paper 'energy-field'; known: "),
     (["run", "inverse-temperature", "--seed", "-1"], "--seed must be ≥ 0"),
     (["run", "inverse-temperature", "--seeds", "0"], "--seeds must be between 1 and 100"),
+    (["run", "inverse-temperature", "--scale", "medium"], "inverse-temperature has no medium "
+     "scale; it has smoke, quick, full"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, args, message):
