@@ -5,13 +5,14 @@ downloaded. Rows are unit-normalised where the model needs unit inputs."""
 
 from __future__ import annotations
 
-import gzip
-import struct
+import io
 from pathlib import Path
 
 import numpy as np
 
 from attnlab.theory import unit_rows
+
+from ._image_files import one_line, read_bounded, read_image_array
 
 __all__ = ["synthetic_spectrum", "digits", "digits_raw", "load_images"]
 
@@ -31,25 +32,62 @@ def synthetic_spectrum(n: int, d: int, alpha: float, *, seed: int):
     return X, y
 
 
-def digits_raw():
-    """scikit-learn's 8 × 8 digits (1 797 real images shipped with the package) as
-    (pixels / 16 [1797, 64], digit [1797]). Read from the package's ``digits.csv.gz`` (64
-    pixels then the digit per line, what ``load_digits`` reads); where scikit-learn is not
-    installed, from the file at ``$ATTNLAB_DIGITS_CSV``."""
+# scikit-learn's digits.csv.gz: 1 797 images of 8 × 8 pixels (0–16), then the digit
+DIGITS_SHAPE = (1797, 65)
+_DIGITS_MAX_BYTES = 4 << 20  # the file is 265 kB uncompressed
+
+
+def _digits_file():
+    """scikit-learn's ``digits.csv.gz``, or where it is not installed ``$ATTNLAB_DIGITS_CSV``."""
     import os
 
     try:
         from importlib.resources import files
 
-        path = files("sklearn.datasets") / "data" / "digits.csv.gz"
+        return files("sklearn.datasets") / "data" / "digits.csv.gz"
     except ModuleNotFoundError:
         path = os.environ.get("ATTNLAB_DIGITS_CSV", "")
         if not path:
             raise ValueError("scikit-learn is not installed and ATTNLAB_DIGITS_CSV is not set: "
                              "no digits data") from None
-    with path.open("rb") if hasattr(path, "open") else open(path, "rb") as f:
-        data = np.loadtxt(gzip.open(f), delimiter=",")
+        return Path(path)
+
+
+def digits_raw(path=None):
+    """scikit-learn's 8 × 8 digits (1 797 real images shipped with the package) as
+    (pixels / 16 [1797, 64], digit [1797]). Read from the package's ``digits.csv.gz`` (64
+    pixels then the digit per line, what ``load_digits`` reads); where scikit-learn is not
+    installed, from the file at ``$ATTNLAB_DIGITS_CSV``; or from ``path``, a copy of that file
+    (gzip-compressed or plain). A file that is not the digits — unreadable, not 1 797 rows of
+    65 numbers, pixels outside 0–16 or digits outside 0–9 — is a ValueError."""
+    path = _digits_file() if path is None else Path(path)
+    try:
+        data = _read_digits_csv(path)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
     return data[:, :-1] / 16.0, data[:, -1].astype(int)
+
+
+def _read_digits_csv(path) -> np.ndarray:
+    if not path.is_file():
+        raise ValueError("is not a file")
+    text = read_bounded(path, limit=_DIGITS_MAX_BYTES)
+    if not text.strip():
+        raise ValueError("is empty")
+    try:
+        data = np.loadtxt(io.BytesIO(text), delimiter=",", ndmin=2)
+    except ValueError as e:
+        raise ValueError(f"is not a CSV of numbers ({one_line(e)})") from None
+    if data.shape != DIGITS_SHAPE:
+        raise ValueError(f"holds {data.shape[0]} rows of {data.shape[1]} values; the digits are "
+                         f"{DIGITS_SHAPE[0]} rows of 64 pixels and the digit")
+    pixels, digit = data[:, :-1], data[:, -1]
+    if not (np.isfinite(data).all() and (np.round(data) == data).all()
+            and pixels.min() >= 0 and pixels.max() <= 16 and digit.min() >= 0
+            and digit.max() <= 9):
+        raise ValueError("is not the digits: pixels must be whole numbers 0–16 and the last "
+                         "column a digit 0–9")
+    return data
 
 
 def digits(n: int | None = None, *, seed: int = 0):
@@ -64,47 +102,20 @@ def digits(n: int | None = None, *, seed: int = 0):
     return unit_rows(X), np.where(t < 5, 1.0, -1.0)
 
 
-def _read_idx(raw: bytes) -> np.ndarray:
-    """The IDX format of the MNIST files: two zero bytes, a type code, the number of
-    dimensions, big-endian uint32 sizes, then the data."""
-    if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
-        raise ValueError("not an IDX file (it must start with two zero bytes)")
-    types = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
-    if raw[2] not in types:
-        raise ValueError(f"IDX type code 0x{raw[2]:02x} is not one of the format's six")
-    ndim = raw[3]
-    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
-    dtype = np.dtype(types[raw[2]])
-    body = raw[4 + 4 * ndim:]
-    if len(body) != int(np.prod(shape)) * dtype.itemsize:
-        raise ValueError(f"IDX header says {shape} of {dtype}, but the file holds "
-                         f"{len(body)} data bytes")
-    return np.frombuffer(body, dtype=dtype).reshape(shape)
-
-
 def load_images(path, *, n: int | None = None, key: str | None = None) -> np.ndarray:
     """Images from a user-given file, flattened to rows, float64 (uint8 pixels / 255):
     an IDX file (MNIST's ``train-images-idx3-ubyte``, optionally ``.gz``) or an ``.npz``
     (``key``, or the first of x_train, X, data, images, or its only array; CIFAR-10 saved as
-    [N, 32, 32, 3] or [N, 3072]). ``n``: the first n rows. Returns [N, pixels]."""
+    [N, 32, 32, 3] or [N, 3072]). ``n``: the first n rows. Returns [N, pixels]. A file that is
+    not such images — unreadable, cut short, not real numbers, NaN or infinite values, fewer
+    than 2 images, an absurd size (:func:`read_image_array`) — is a ValueError naming it."""
     path = Path(path)
     if not path.is_file():
         raise ValueError(f"no such file: {path}")
-    if path.suffix == ".npz":
-        with np.load(path, allow_pickle=False) as z:
-            names = list(z.keys())
-            pick = key or next((k for k in ("x_train", "X", "data", "images") if k in names),
-                               names[0] if len(names) == 1 else None)
-            if pick is None or pick not in names:
-                raise ValueError(f"{path.name}: give key= one of {names}")
-            arr = z[pick]
-    else:
-        raw = path.read_bytes()
-        if raw[:2] == b"\x1f\x8b":
-            raw = gzip.decompress(raw)
-        arr = _read_idx(raw)
-    if arr.ndim < 2:
-        raise ValueError(f"{path.name}: expected images, got an array of shape {arr.shape}")
+    try:
+        arr = read_image_array(path, key=key)
+    except ValueError as e:
+        raise ValueError(f"{path}: {e}") from None
     X = arr.reshape(len(arr), -1)
     X = X.astype(np.float64) / (255.0 if arr.dtype == np.uint8 else 1.0)
     return X[:n] if n is not None else X

@@ -2,7 +2,11 @@
 
 import gzip
 import json
+import os
 import struct
+import subprocess
+import sys
+import time
 
 import numpy as np
 import pytest
@@ -274,3 +278,116 @@ def test_judge_rebuilds_the_verdict_from_stored_cells_only(smoke):
         [(c.id, c.verdict, c.measurement) for c in result.claims]
     with pytest.raises(UsageError, match="not in"):  # the cuda grid was never computed here
         judge_stored("linear-attention-ntk", scale="smoke", device="cuda", out=out)
+
+
+def _write_bad_file(folder, kind):
+    """A data file of one bad kind (what a user might point ATTNLAB_* at), and its variable."""
+    rng = np.random.default_rng(12)
+    imgs = (rng.random((30, 5, 5)) * 255).astype(np.uint8)
+    good = _idx_bytes(imgs)
+    path = folder / {"npz": "images.npz", "csv": "digits.csv"}.get(kind.split("-")[0],
+                                                                   "train-images-idx3-ubyte")
+    var = "ATTNLAB_MNIST"
+    if kind == "random-bytes":
+        path.write_bytes(rng.bytes(4096))
+    elif kind == "truncated-gzip":
+        path = path.with_suffix(".gz")
+        path.write_bytes(gzip.compress(good)[:200])
+    elif kind == "short-idx":
+        path.write_bytes(good[:-7])
+    elif kind == "absurd-idx-header":  # 2³² − 1 images of 2³² − 1 × 2³² − 1 pixels
+        path.write_bytes(b"\x00\x00\x08\x03" + struct.pack(">3I", *[2**32 - 1] * 3) + good[16:])
+    elif kind == "gzip-bomb":  # a small header, then 20 MB of zeros in a 20 kB gzip file
+        path = path.with_suffix(".gz")
+        path.write_bytes(gzip.compress(good + bytes(20_000_000)))
+    elif kind == "npz-1d":
+        np.savez(path, x_train=np.arange(10.0))
+    elif kind == "npz-object":
+        np.savez(path, x_train=np.array([{"a": 1}, None], dtype=object))
+    elif kind == "npz-1x1":
+        np.savez(path, x_train=np.ones((1, 1)))
+    elif kind == "npz-nan":
+        x = rng.random((20, 16))
+        x[3, 4] = np.nan
+        np.savez(path, x_train=x)
+    elif kind == "npz-zero-image":  # unit-normalising it would divide by 0 inside the cell
+        x = rng.random((20, 16))
+        x[7] = 0
+        np.savez(path, x_train=x)
+    elif kind == "csv-garbage":
+        var = "ATTNLAB_DIGITS_CSV"
+        path.write_bytes(b"pixel,pixel\n1,2\n3\n")
+    return var, path
+
+
+BAD_FILES = {"random-bytes": "not an IDX file", "truncated-gzip": "cut short",
+             "short-idx": "holds 743 data bytes", "absurd-idx-header": "more than the",
+             "gzip-bomb": "holds more data", "npz-1d": "shape (10,)",
+             "npz-object": "object values", "npz-1x1": "1 image(s)", "npz-nan": "NaN",
+             "npz-zero-image": "image 7 (of 20) is all zeros", "csv-garbage": "not a CSV"}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_a_bad_data_file_is_one_line_exit_2_before_anything_runs(tmp_path, kind):
+    data = tmp_path / "data"
+    data.mkdir()
+    var, path = _write_bad_file(data, kind)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("PYTHONPATH", "ATTNLAB_MNIST", "ATTNLAB_CIFAR10", "ATTNLAB_DIGITS_CSV")}
+    env[var] = str(path)
+    out = tmp_path / "out"
+    start = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "attnlab.reproductions.cli", "run",
+                        "linear-attention-ntk", "--scale", "smoke", "--out", str(out)],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=60, env=env)
+    seconds = time.perf_counter() - start
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"attnlab: error: {var}: {path}"), r.stderr
+    assert BAD_FILES[kind] in lines[0]
+    assert r.stdout == "" and not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    assert seconds < 10
+
+
+def test_the_data_checks_accept_what_the_loaders_read(tmp_path, monkeypatch):
+    """The files the loaders read pass make_config's checks, gzip-compressed or not; the
+    digits as a plain or gzip CSV (a copy of scikit-learn's) give the same digits."""
+    rng = np.random.default_rng(13)
+    imgs = (rng.random((40, 6, 6)) * 255).astype(np.uint8)
+    (tmp_path / "a-idx3-ubyte.gz").write_bytes(gzip.compress(_idx_bytes(imgs)))
+    np.savez_compressed(tmp_path / "cifar.npz", x_train=rng.random((30, 4, 4, 3)))
+    X, t = probes.digits_raw()
+    rows = np.column_stack([X * 16, t])
+    np.savetxt(tmp_path / "digits.csv", rows, delimiter=",", fmt="%g")
+    (tmp_path / "digits.csv.gz").write_bytes(gzip.compress((tmp_path / "digits.csv")
+                                                           .read_bytes()))
+    for digits in ("digits.csv", "digits.csv.gz"):
+        Xd, td = probes.digits_raw(tmp_path / digits)
+        np.testing.assert_array_equal(Xd, X)
+        np.testing.assert_array_equal(td, t)
+        monkeypatch.setenv("ATTNLAB_DIGITS_CSV", str(tmp_path / digits))
+        monkeypatch.setenv("ATTNLAB_MNIST", str(tmp_path / "a-idx3-ubyte.gz"))
+        monkeypatch.setenv("ATTNLAB_CIFAR10", str(tmp_path / "cifar.npz"))
+        config = make_config("smoke")
+        assert config.cifar_path.endswith("cifar.npz")
+    np.savetxt(tmp_path / "short.csv", rows[:100], delimiter=",", fmt="%g")
+    monkeypatch.setenv("ATTNLAB_DIGITS_CSV", str(tmp_path / "short.csv"))
+    with pytest.raises(ValueError, match="holds 100 rows of 65 values"):
+        make_config("smoke")
+
+
+def test_a_gzip_file_is_decompressed_only_as_far_as_its_header_promises(tmp_path):
+    from attnlab.probes._image_files import read_bounded
+
+    imgs = np.ones((4, 3, 3), np.uint8)
+    bomb = tmp_path / "bomb-idx3-ubyte.gz"
+    bomb.write_bytes(gzip.compress(_idx_bytes(imgs) + bytes(50_000_000)))
+    start = time.perf_counter()
+    with pytest.raises(ValueError, match="holds more data"):
+        probes.load_images(bomb)
+    assert time.perf_counter() - start < 0.5  # 36 bytes read, not 50 MB
+    text = tmp_path / "text.gz"
+    text.write_bytes(gzip.compress(bytes(50_000_000)))
+    with pytest.raises(ValueError, match="more than 1,000 bytes"):
+        read_bounded(text, limit=1000)

@@ -12,6 +12,7 @@ import numpy as np
 from attnlab import probes, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
+from . import payloads
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid", "dataset"]
@@ -184,7 +185,7 @@ def _cell(params: dict, seed: int) -> dict:
     return run_kind(_KINDS, params, seed)
 
 
-CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 4, _cell)
+CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 4, _cell, check=payloads.check)
 
 
 def _file_id(path: str) -> str:

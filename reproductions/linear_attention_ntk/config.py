@@ -2,13 +2,26 @@
 
 MNIST / CIFAR-10 (T8, and the full scale's real data) come only from a user path: set
 ``ATTNLAB_MNIST`` (an IDX images file, e.g. ``train-images-idx3-ubyte[.gz]``, or an .npz) and/or
-``ATTNLAB_CIFAR10`` (an .npz with the training images) before running.
+``ATTNLAB_CIFAR10`` (an .npz with the training images) before running. The digits are
+scikit-learn's; where it is not installed, ``ATTNLAB_DIGITS_CSV`` names a copy of its
+``digits.csv.gz`` (gzip-compressed or plain; read only where scikit-learn is missing, but
+checked whenever it is set).
+
+:func:`make_config` reads and checks every such file before anything is computed (the same
+readers the cells use, ``probes.load_images`` and ``probes.digits_raw``): a file that is not
+what it should be is one ValueError naming the variable, the file and what is wrong, which the
+command reports as a usage error.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from dataclasses import dataclass, replace
+
+import numpy as np
+
+from attnlab import probes
 
 __all__ = ["Config", "make_config"]
 
@@ -53,14 +66,59 @@ class Config:
     bootstrap: int = 2000
 
 
+def _realdata_problem(X: np.ndarray) -> str | None:
+    """What would stop the realdata cell (``cells._realdata_cell``) on pixels X [N, pixels]:
+    it unit-normalises every image, as is and centred (``theory.unit_rows``: a row of norm 0
+    has no direction), and forms XᵀX, whose entries reach 4·N·max|x|² once centred."""
+    biggest = float(np.abs(X).max())
+    if biggest > np.sqrt(np.finfo(np.float64).max / (4.0 * len(X))):
+        return f"pixel values up to {biggest:.3g} overflow the Gram matrix of {len(X):,} images"
+    for what, rows in (("is all zeros", X), ("equals the mean image", X - X.mean(0))):
+        zero = np.flatnonzero(np.linalg.norm(rows, axis=1) == 0)
+        if zero.size:
+            return (f"image {zero[0]} (of {len(X):,}) {what}, so it cannot be unit-normalised "
+                    f"({zero.size:,} such image(s))")
+    return None
+
+
+def _image_file(var: str) -> str:
+    """``$var``, read and checked as the realdata cell will read it ("" when unset)."""
+    path = os.environ.get(var, "")
+    if not path:
+        return ""
+    if not os.path.isfile(path):
+        raise ValueError(f"{var}={path!r} is not a file")
+    try:
+        X = probes.load_images(path)
+    except ValueError as e:
+        raise ValueError(f"{var}: {e}") from None
+    why = _realdata_problem(X)
+    if why:
+        raise ValueError(f"{var}: {path}: {why}")
+    return path
+
+
+def _check_digits() -> None:
+    """The digits every run uses: ``$ATTNLAB_DIGITS_CSV`` read and checked when set (a wrong
+    file is an error even where scikit-learn's copy is the one read), and some source at all."""
+    path = os.environ.get("ATTNLAB_DIGITS_CSV", "")
+    if path:
+        try:
+            probes.digits_raw(path)
+        except ValueError as e:
+            raise ValueError(f"ATTNLAB_DIGITS_CSV: {e}") from None
+    elif importlib.util.find_spec("sklearn") is None:
+        raise ValueError("scikit-learn is not installed and ATTNLAB_DIGITS_CSV is not set: no "
+                         "digits data (set it to a copy of scikit-learn's digits.csv.gz)")
+
+
 def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
-    for var in ("ATTNLAB_MNIST", "ATTNLAB_CIFAR10"):
-        path = os.environ.get(var, "")
-        if path and not os.path.isfile(path):
-            raise ValueError(f"{var}={path!r} is not a file")
+    if scale not in ("smoke", "quick", "full"):
+        raise ValueError(f"unknown scale {scale!r}")
+    _check_digits()
     quick = Config(scale="quick", device=device, seed=seed,
-                   mnist_path=os.environ.get("ATTNLAB_MNIST", ""),
-                   cifar_path=os.environ.get("ATTNLAB_CIFAR10", ""))
+                   mnist_path=_image_file("ATTNLAB_MNIST"),
+                   cifar_path=_image_file("ATTNLAB_CIFAR10"))
     if scale == "quick":
         return quick
     if scale == "smoke":

@@ -9,6 +9,7 @@ import numpy as np
 from attnlab import probes, spectra, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
+from . import payloads
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid", "weights_for"]
@@ -122,7 +123,8 @@ def _cell(params: dict, seed: int) -> dict:
     return run_kind(_KINDS, params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=5, fn=_cell)
+CELL_FUNCTION = CellFunction(name="pooled_spectra.cell", version=5, fn=_cell,
+                             check=payloads.check)
 
 
 def _seed(config: Config, *parts) -> int:
