@@ -73,16 +73,22 @@ def plot_kernel_errors(kernel, dataset: str, *, axes=None):
 def plot_width_law(width, paper_kappa: dict | None = None, *, ax=None):
     """m*(ε) against κ_d for MLP-Attn (``m_star``), with the fitted line (``m_star_fit``, its
     slope ``m_star_fit_slope``), the paper's slope-6 line through the data's centre
-    (``m_star_paper_slope``), and ``paper_kappa`` ({name: κ_d}) marked."""
+    (``m_star_paper_slope``), the 2L-ReLU baseline's m* on the same data (hollow), and
+    ``paper_kappa`` ({name: κ_d}) marked."""
     with style():
         fig, ax, own = _one(ax, (3.4, 2.6))
         a = width[width.net == "attn"].sort_values("kappa_d")
-        ax.loglog(a.kappa_d, a.m_star, "o", color=PALETTE[0], label="m*(ε) measured")
+        ax.loglog(a.kappa_d, a.m_star, "o", color=PALETTE[0], label="m*(ε), MLP-Attn")
+        r = width[width.net == "relu"].sort_values("kappa_d")
+        if len(r):
+            ax.loglog(r.kappa_d, r.m_star, "o", mfc="none", color=PALETTE[2],
+                      label="m*(ε), 2L-ReLU")
         ax.loglog(a.kappa_d, a.m_star_fit, color=PALETTE[0], lw=0.9,
                   label=f"fit: slope {a.m_star_fit_slope.iloc[0]:.2f}")
         ax.loglog(a.kappa_d, a.m_star_paper_slope, "--", color=PALETTE[1],
                   label="slope 6 (paper)")
-        ax.set_ylim(float(a.m_star.min()) / 1e4, float(a.m_star.max()) * 1e8)
+        low = float(min(a.m_star.min(), r.m_star.min() if len(r) else np.inf))
+        ax.set_ylim(low / 1e4, float(a.m_star.max()) * 1e8)
         for name, k in (paper_kappa or {}).items():
             ax.axvline(k, color="0.5", ls=":", lw=0.8)
             ax.text(k, ax.get_ylim()[1], f" {name}", rotation=90, va="top", fontsize=6)

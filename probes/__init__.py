@@ -5,6 +5,7 @@ from ._beta_grid import softmax_statistics as softmax_statistics
 from ._beta_grid import softmax_statistics_direct as softmax_statistics_direct
 from ._gpt import RandomGPT as RandomGPT
 from ._minilm import minilm_logits as minilm_logits
+from ._ntk_datasets import designed_spectrum as designed_spectrum
 from ._ntk_datasets import digits as digits
 from ._ntk_datasets import digits_raw as digits_raw
 from ._ntk_datasets import load_images as load_images
@@ -15,6 +16,8 @@ from ._ntk_kernels import attention_features as attention_features
 from ._ntk_kernels import empirical_ntk as empirical_ntk
 from ._ntk_kernels import ntk_errors as ntk_errors
 from ._ntk_kernels import sym_gram as sym_gram
+from ._ntk_paper_attack import train_multiclass as train_multiclass
+from ._ntk_paper_attack import training_point_attack as training_point_attack
 from ._ntk_sensitivity import sensitivity_violations as sensitivity_violations
 from ._ntk_training import DYNAMICS as DYNAMICS
 from ._ntk_training import train_two_layer as train_two_layer

@@ -19,8 +19,12 @@ def test_linearized_attention_gram_is_g_cubed_and_exponent_is_2k_plus_1():
     Z2 = theory.linearized_attention(X, layers=2)
     G5 = np.linalg.matrix_power(G, 5)
     assert np.linalg.norm(Z2 @ Z2.T - G5) / np.linalg.norm(G5) < 1e-10
+    # the exponent measured from Z_k's own singular values (not from G's: log κᵖ/log κ = p
+    # by definition would test nothing)
+    kd = theory.kappa_d(X)
     for k in (1, 2, 3):
-        assert theory.gram_power_condition(X, 2 * k + 1) == pytest.approx(2 * k + 1, abs=1e-8)
+        s = np.linalg.svd(theory.linearized_attention(X, layers=k), compute_uv=False)[:12]
+        assert np.log((s[0] / s[-1]) ** 2) / np.log(kd) == pytest.approx(2 * k + 1, abs=1e-8)
 
 
 def test_infinite_width_kernel_matches_neural_tangents():

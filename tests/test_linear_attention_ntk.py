@@ -15,7 +15,7 @@ import torch
 from attnlab import probes, theory
 from attnlab.reproductions import run_paper
 from attnlab.reproductions._claims import VERDICTS
-from attnlab.reproductions.linear_attention_ntk import claims as la_claims
+from attnlab.reproductions.linear_attention_ntk import CLAIMS
 from attnlab.reproductions.linear_attention_ntk.config import make_config
 
 
@@ -206,15 +206,60 @@ def test_claims_fail_on_contradicting_numbers(smoke):
     config = make_config("smoke")
     t = {k: v.copy() for k, v in result.tables.items()}
     t["gram"]["rel_error"] = t["gram"]["rel_error"] + 1e-6
-    assert la_claims._t1(config, t).verdict == "not reproduced"
+    assert CLAIMS["T1"](config, t).verdict == "not reproduced"
     t["bound"].loc[t["bound"].index[0], "violations"] = 1
-    assert la_claims._t10(config, t).verdict == "not reproduced"
+    assert CLAIMS["T10"](config, t).verdict == "not reproduced"
     w = t["width"]
-    # a κ⁶ law with scatter makes T5 pass, a κ² law fails it
-    w["m_star"] = w.kappa_d**6 * np.exp(0.3 * np.sin(np.arange(len(w))))
-    assert la_claims._t5(config, t).verdict == "reproduced"
-    w["m_star"] = w.kappa_d**2 * np.exp(0.3 * np.sin(np.arange(len(w))))
-    assert la_claims._t5(config, t).verdict == "not reproduced"
+    # on the smoke run's own designed κ_d: a κ⁶ law makes T5 pass, a κ² law fails it
+    w["m_star"] = w.kappa_d**6 * np.exp(0.01 * np.sin(np.arange(len(w))))
+    assert CLAIMS["T5"](config, t).verdict == "reproduced"
+    w["m_star"] = w.kappa_d**2 * np.exp(0.01 * np.sin(np.arange(len(w))))
+    assert CLAIMS["T5"](config, t).verdict == "not reproduced"
+
+
+def test_designed_spectrum_has_the_prescribed_kappa_and_unit_rows():
+    for kappa in (10.0, 1e3, 1e5):
+        X, y = probes.designed_spectrum(40, 40, kappa, seed=3)
+        np.testing.assert_allclose(np.linalg.norm(X, axis=1), 1.0, rtol=1e-12)
+        assert theory.kappa_d(X) == pytest.approx(kappa, rel=1e-4)
+        assert set(np.unique(y)) <= {-1.0, 1.0}
+
+
+def test_paper_protocol_attack_trains_and_flips_training_point_influences():
+    P, digit = probes.digits_raw()
+    idx = np.random.default_rng(0).choice(len(P), 70, replace=False)
+    out = {net: probes.training_point_attack(P[idx[:50]], digit[idx[:50]], P[idx[50:]],
+                                             digit[idx[50:]], net=net, m=64, steps=200,
+                                             seed=0, eps=[0.0, 0.3])
+           for net in ("attn", "relu")}
+    for r in out.values():
+        assert r["flip"][0] == 0.0  # ε = 0 moves nothing
+        assert 0.0 <= r["flip"][1] <= 1.0 and 0.0 <= r["train_accuracy"] <= 1.0
+    assert out["relu"]["train_accuracy"] > 0.5  # the ReLU net does learn the digits
+
+
+def test_a_digits_csv_read_in_place_of_scikit_learn_keys_its_cells(tmp_path, monkeypatch):
+    import importlib.util
+
+    from attnlab.reproductions.linear_attention_ntk.cells import grid
+    from attnlab.reproductions.linear_attention_ntk.config import file_id
+
+    raw, digit = probes.digits_raw()
+    path = tmp_path / "digits.csv"
+    np.savetxt(path, np.column_stack([raw * 16, digit]), fmt="%d", delimiter=",")
+    monkeypatch.setenv("ATTNLAB_DIGITS_CSV", str(path))
+
+    def digits_specs(config):
+        return [c.params.get("data", c.params) for c in grid(config)
+                if c.params.get("data", c.params).get("source") == "digits"]
+
+    with_sklearn = digits_specs(make_config("smoke"))
+    assert with_sklearn and all("file" not in d for d in with_sklearn)  # today's keys
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "sklearn" else real(name, *a))
+    without = digits_specs(make_config("smoke"))
+    assert without and all(d["file"] == file_id(str(path)) for d in without)
 
 
 def test_t8_checks_a_user_given_mnist_file(tmp_path, monkeypatch):

@@ -8,7 +8,8 @@ from attnlab import figures as figs
 
 from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
-from .claims import CLAIMS, PAPER_KAPPA
+from .claims import PAPER_KAPPA
+from .claims_data import CLAIMS  # T1–T5, then T6–T7 (claims_training), then T8–T10
 from .config import Config, make_config
 from .tables import build_tables
 

@@ -1,11 +1,10 @@
 """The cell function of the linear-attention-ntk sweep and its grid. Kinds:
 ``gram`` (T1, T2, the x̃ side of T4), ``kernel`` (T3, T5, the K∞ side of T4), ``train`` (T6, T7),
-``attack`` and ``loo`` (T9), ``bound`` (T10), ``realdata`` (T8). Each cell rebuilds its data
-from its parameters and returns plain JSON."""
+``paper_attack`` (T9, the paper's protocol), ``attack`` and ``loo`` (T9's test-point variant),
+``bound`` (T10), ``realdata`` (T8). Datasets: the α family, the designed-κ_d family and the
+digits. Each cell rebuilds its data from its parameters and returns plain JSON."""
 
 from __future__ import annotations
-
-import hashlib
 
 import numpy as np
 
@@ -13,7 +12,7 @@ from attnlab import probes, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from . import payloads
-from .config import Config
+from .config import Config, file_id
 
 __all__ = ["CELL_FUNCTION", "grid", "dataset"]
 
@@ -25,7 +24,9 @@ def dataset(spec: dict, n: int):
     """(X [n, d] unit rows, y [n] ±1) for a dataset spec: the synthetic family or digits."""
     if spec["source"] == "synthetic":
         return probes.synthetic_spectrum(n, spec["d"], spec["alpha"], seed=spec["seed"])
-    if spec["source"] == "digits":
+    if spec["source"] == "designed":
+        return probes.designed_spectrum(n, spec["d"], spec["kappa"], seed=spec["seed"])
+    if spec["source"] == "digits":  # spec["file"], where present, only keys the copy read
         return probes.digits(n, seed=spec["seed"])
     raise ValueError(f"unknown dataset source {spec['source']!r}")
 
@@ -152,6 +153,18 @@ def _loo_cell(p: dict, seed: int) -> dict:
     return out
 
 
+def _paper_attack_cell(p: dict, seed: int) -> dict:
+    """Both nets under the paper's protocol on one random digits subset (pixels in [0, 1])."""
+    P, digit = probes.digits_raw()
+    idx = np.random.default_rng(p["data"]["seed"]).choice(len(P), p["n"] + p["n_test"],
+                                                          replace=False)
+    tr, te = idx[:p["n"]], idx[p["n"]:]
+    return {net: probes.training_point_attack(P[tr], digit[tr], P[te], digit[te], net=net,
+                                              m=p["m"], steps=p["steps"], seed=seed,
+                                              eps=p["eps"], lam=p["ridge"])
+            for net in ("attn", "relu")}
+
+
 def _bound_cell(p: dict, seed: int) -> dict:
     X, _ = dataset(p["data"], p["n"])
     return probes.sensitivity_violations(X, eps=p["eps"], pairs=p["pairs"], seed=seed)
@@ -177,7 +190,8 @@ def _realdata_cell(p: dict, seed: int) -> dict:
 
 
 _KINDS = {"gram": _gram_cell, "kernel": _kernel_cell, "train": _train_cell,
-          "attack": _attack_cell, "loo": _loo_cell, "bound": _bound_cell,
+          "attack": _attack_cell, "loo": _loo_cell,
+          "paper_attack": _paper_attack_cell, "bound": _bound_cell,
           "realdata": _realdata_cell}
 
 
@@ -188,21 +202,22 @@ def _cell(params: dict, seed: int) -> dict:
 CELL_FUNCTION = CellFunction("linear_attention_ntk.cell", 4, _cell, check=payloads.check)
 
 
-def _file_id(path: str) -> str:
-    """Content hash of a user-given data file: a changed file is a new cell."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()[:16]
+def _digits(config: Config) -> dict:
+    """The digits' data spec; the file's hash joins it only where ``$ATTNLAB_DIGITS_CSV`` is
+    the copy read (scikit-learn missing), so scikit-learn's cells keep their keys."""
+    spec = {"source": "digits", "seed": cell_seed(config.seed, "digits")}
+    return {**spec, "file": config.digits_file} if config.digits_file else spec
 
 
 def datasets(config: Config, *, d: int | None = None) -> list[dict]:
-    """The family members and digits, each with its own fixed data seed."""
+    """The family members, the designed-κ_d family and digits, each with its own fixed data
+    seed."""
     d = d or config.d
     out = [{"source": "synthetic", "alpha": a, "d": d,
             "seed": cell_seed(config.seed, "data", a)} for a in config.family_alpha]
-    out.append({"source": "digits", "seed": cell_seed(config.seed, "digits")})
+    out.append(_digits(config))
+    out += [{"source": "designed", "kappa": k, "d": d,
+             "seed": cell_seed(config.seed, "design", k)} for k in config.design_kappa]
     return out
 
 
@@ -211,7 +226,7 @@ def _named(config: Config, name: str) -> dict:
         a = config.train_alpha
         return {"source": "synthetic", "alpha": a, "d": config.d,
                 "seed": cell_seed(config.seed, "data", a)}
-    return {"source": "digits", "seed": cell_seed(config.seed, "digits")}
+    return _digits(config)
 
 
 def grid(config: Config) -> list[Cell]:
@@ -250,14 +265,22 @@ def grid(config: Config) -> list[Cell]:
             cells.append(Cell({"kind": "loo", "data": data_s, "n": config.attack_n,
                                "points": config.attack_points, "ridge": config.ridge},
                               cell_seed(config.seed, "loo", name, s)))
+    for s in range(config.paper_replicates):  # a new kind: the stored kinds keep their keys
+        data = {**_digits(config), "seed": cell_seed(config.seed, "paper_attack", s)}
+        cells.append(Cell({"kind": "paper_attack", "data": data, "n": config.paper_n,
+                           "n_test": config.paper_n_test, "m": config.paper_width,
+                           "steps": config.paper_steps, "eps": list(config.paper_eps),
+                           "ridge": config.ridge, "replicate": s},
+                          cell_seed(config.seed, "paper_attack", s)))
     for name in ("synthetic", "digits"):
         n = min(config.n, config.digits_n) if name == "digits" else config.n
         cells.append(Cell({"kind": "bound", "data": _named(config, name), "n": n,
                            "eps": list(config.bound_eps), "pairs": config.bound_pairs},
                           cell_seed(config.seed, "bound", name)))
-    cells.append(Cell({"kind": "realdata", "source": "digits"}, 0))
+    digits_file = {"file": config.digits_file} if config.digits_file else {}
+    cells.append(Cell({"kind": "realdata", "source": "digits", **digits_file}, 0))
     for source, path in (("mnist", config.mnist_path), ("cifar10", config.cifar_path)):
         if path:
             cells.append(Cell({"kind": "realdata", "source": source, "path": str(path),
-                               "file": _file_id(path)}, 0))
+                               "file": file_id(path)}, 0))
     return cells

@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 
 from .._checks import fit_slope
+from .._claims import REPRODUCED, Power, decide, surrogate_power
 
-__all__ = ["attention_rows", "drift_slopes", "gap_slope_ci", "ratio_ci", "slope_text"]
+__all__ = ["attention_rows", "drift_slopes", "gap_slope_ci", "ratio_ci", "slope_text", "log_fit",
+           "slope_power"]
 
 
 def slope_text(name: str, slope: float, low: float, high: float) -> str:
@@ -33,8 +35,14 @@ def drift_slopes(train: pd.DataFrame) -> pd.DataFrame:
 
 
 def _percentiles(boot, level: float) -> tuple[float, float]:
+    """The central ``level``% interval; an infinite resample (a ratio over a zero mean) stays
+    infinite instead of turning the interpolation into NaN."""
     tail = (100 - level) / 2
-    return float(np.percentile(boot, tail)), float(np.percentile(boot, 100 - tail))
+    big = 1e300  # a stand-in for ∞ that interpolates; anything this large reads back as ∞
+    capped = np.minimum(np.asarray(boot, dtype=np.float64), big)
+    lo, hi = np.percentile(capped, tail), np.percentile(capped, 100 - tail)
+    return (float(lo) if lo < big / 1e10 else np.inf), (float(hi) if hi < big / 1e10
+                                                       else np.inf)
 
 
 def gap_slope_ci(g: pd.DataFrame, rng: np.random.Generator, reps: int, level: float):
@@ -66,3 +74,26 @@ def attention_rows(t: dict) -> pd.DataFrame:
     """The width table's MLP-Attn rows (the κ-chain and width-law claims fit over them)."""
     w = t["width"]
     return w[w.net == "attn"] if not w.empty else w
+
+
+def log_fit(rows: pd.DataFrame, y: str, *, x: str = "kappa_d"):
+    """Least-squares slope of log ``y`` against log ``x`` over ``rows``, 95% t-interval
+    (``fit_slope``; nan with fewer than 3 rows)."""
+    return fit_slope(np.log(rows[x].to_numpy(float)), np.log(rows[y].to_numpy(float)))
+
+
+def slope_power(rows: pd.DataFrame, y: str, slope: float, band, *, seed: int,
+                draws: int = 400) -> Power:
+    """How often an ideal model — log y = ``slope``·log κ_d exactly, plus Gaussian scatter as
+    large as the measured fit's residuals — at the measured κ_d's gets a 95% CI of the slope
+    inside ``band`` (the claims' criterion at this scale)."""
+    x = np.log(rows.kappa_d.to_numpy(float))
+    fit = log_fit(rows, y)
+    resid = np.log(rows[y].to_numpy(float)) - (fit.intercept + fit.slope * x)
+    sd = float(np.sqrt(np.sum(resid**2) / max(len(x) - 2, 1)))
+
+    def passes(rng):
+        f = fit_slope(x, slope * x + rng.normal(0.0, sd, len(x)))
+        return decide(f.low, f.high, band) == REPRODUCED
+
+    return surrogate_power(passes, draws=draws, seed=seed)

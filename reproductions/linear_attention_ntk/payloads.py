@@ -27,12 +27,16 @@ ATTACKS = [f"{model}/{attack}" for model in ("relu", "attn_transductive", "attn_
            for attack in ("fgsm", "pgd")]
 _ATTACK = {key: {"flip": [[NUMBER]], "spearman": [[NUMBER]]} for key in ATTACKS}
 _LOO = {"spearman": [NUMBER], "top_sign_agreement": [NUMBER], "rel_change": [NUMBER]}
+_PAPER_NET = {"flip": [NUMBER], "spearman": [NUMBER], "train_accuracy": NUMBER,
+              "train_loss": NUMBER}
+_PAPER_ATTACK = {"attn": _PAPER_NET, "relu": _PAPER_NET}
 _BOUND_CONTEXT = {"violations": NUMBER, "checks": NUMBER, "worst_ratio": NUMBER}
 _BOUND = {"frozen": _BOUND_CONTEXT, "transductive": _BOUND_CONTEXT}
 _KAPPAS = {"kappa_full": NUMBER_OR_NULL, "kappa_numerical": NUMBER, "rank": NUMBER}
 _REALDATA = {"n": NUMBER, "d": NUMBER, "pixels": _KAPPAS, "unit": _KAPPAS,
              "centred-unit": _KAPPAS}
 _SPECS = {"gram": _GRAM, "kernel": _KERNEL, "train": _TRAIN, "attack": _ATTACK, "loo": _LOO,
+          "paper_attack": _PAPER_ATTACK,
           "bound": _BOUND, "realdata": _REALDATA}
 
 
@@ -64,6 +68,10 @@ def check(params: dict, payload) -> None:
     elif kind == "loo":  # one entry per test point
         for name in _LOO:
             length(payload[name], params["points"], f"payload.{name}")
+    elif kind == "paper_attack":  # one entry per ε, per net
+        for net in _PAPER_ATTACK:
+            for name in ("flip", "spearman"):
+                length(payload[net][name], len(params["eps"]), f"payload.{net}.{name}")
     elif kind == "bound":  # the tables make a row of every context
         for ctx, entry in payload.items():
             conform(entry, _BOUND_CONTEXT, f"payload.{ctx}")
