@@ -42,12 +42,15 @@ def _class_correlation(spike):
     return spike[spike.family == "class-correlation"] if "family" in spike else spike
 
 
-def plot_esd(esd, density, *, axes=None):
-    """ESD of C/κ (histogram) with the κν density and plain MP_γ (dashed), one panel per (δ, γ).
+def plot_esd(esd, density, *, axes=None, outlier=None):
+    """ESD of C/κ (histogram) with the κν density and plain MP_γ (dashed), one panel per (δ, γ);
+    with ``outlier``, an inset on the panel of its (δ, γ): the law's right edge, the measured
+    top eigenvalue λ₁/κ of each seed (ticks) and the predicted outlier κψ(ℓ)/κ (dashed).
 
     ``esd``: histogram bins (delta, gamma, d, lo, hi, count); ``density``: the laws on a grid
     (delta, gamma, x, product_density, mp_density, atom) — ``tables["esd"]`` and
-    ``tables["esd_theory"]``."""
+    ``tables["esd_theory"]``; ``outlier``: ``tables["esd_outlier"]`` (delta, gamma, d, theta,
+    weights, lambda, pred_lambda, edge; one row per seed)."""
     with style():
         keys = sorted(esd.groupby(["delta", "gamma"]).groups)
         fig, panels, own = _panels(axes, len(keys), (6.75, 2.0))
@@ -64,11 +67,34 @@ def plot_esd(esd, density, *, axes=None):
             top = float(np.nanmax(dens[1:])) * 1.3 if len(dens) > 1 else 1.0  # skip the atom bin
             ax.set(title=f"δ={delta:g}, γ={gamma:g}" + (f" (atom {atom:.2f} at 0)" if atom else ""),
                    xlabel="eigenvalue / κ", ylim=(0, top))
+            if outlier is not None and not outlier.empty:
+                o = outlier[(outlier.delta == delta) & (outlier.gamma == gamma)]
+                if not o.empty:
+                    _outlier_inset(ax, o, law)
         panels[0].set_ylabel("density")
-        panels[0].legend(loc="upper right")
+        inset = outlier is not None and not outlier.empty
+        panels[0].legend(loc="upper left", bbox_to_anchor=(0.22, 1.0)) if inset else \
+            panels[0].legend(loc="upper right")
         if own:
             fig.tight_layout()
     return fig
+
+
+def _outlier_inset(ax, o, law):
+    """The spiked spectrum's top: law density near its right edge, seed λ₁ ticks, prediction."""
+    inset = ax.inset_axes([0.6, 0.4, 0.37, 0.34])
+    edge, pred = float(o.edge.iloc[0]), float(o.pred_lambda.iloc[0])
+    near = law[law.x >= 0.6 * edge]
+    inset.plot(near.x, near.product_density, color=PALETTE[0], lw=0.8)
+    top = float(near.product_density.max()) if len(near) else 1.0
+    inset.vlines(o["lambda"], 0, 0.5 * top, color=PALETTE[2], lw=0.6, label="λ₁/κ, seeds")
+    inset.axvline(pred, ls="--", color=PALETTE[2], lw=0.8, label="κψ(ℓ)/κ")
+    inset.axvline(edge, ls=":", color="0.4", lw=0.8)
+    inset.set_xlim(0.6 * edge, max(pred, float(o["lambda"].max())) * 1.08)
+    inset.set_yticks([])
+    inset.set_title(f"θ={o.theta.iloc[0]:g}, {o.weights.iloc[0]}, d={int(o.d.iloc[0])}",
+                    fontsize=5)
+    inset.tick_params(labelsize=5)
 
 
 def plot_outlier(spike, prediction, *, ax=None):

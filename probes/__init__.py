@@ -23,11 +23,13 @@ from ._ntk_training import DYNAMICS as DYNAMICS
 from ._ntk_training import train_two_layer as train_two_layer
 from ._pooled import TokenTable as TokenTable
 from ._pooled import attention_pool as attention_pool
+from ._pooled import incidence_population as incidence_population
 from ._pooled import make_table as make_table
 from ._pooled import pool as pool
 from ._pooled import pooled_covariance as pooled_covariance
 from ._pooled import sample_tokens as sample_tokens
 from ._pooled import table_population as table_population
+from ._pooled import table_within as table_within
 from ._query_learners import HeadEstimate as HeadEstimate
 from ._query_learners import consistency_check as consistency_check
 from ._query_learners import learn_adaptive as learn_adaptive

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["TokenTable", "make_table", "sample_tokens", "pool", "attention_pool",
-           "pooled_covariance", "table_population"]
+           "pooled_covariance", "table_population", "table_within", "incidence_population"]
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,33 @@ def table_population(table: TokenTable):
     """(W, m): the within-class scatter (1/V) Σ_v (e_v − m_{y_v})(…)ᵀ and m = (m₊ − m₋)/2, so
     that Cov(x | E) = κ W + α m mᵀ — exactly for the class-correlation family; for the
     diagonal family up to the O(√(d/V)) fluctuations of the group means around ±m and 0."""
+    centred, m = table_within(table)
+    return centred.T @ centred / centred.shape[0], m
+
+
+def table_within(table: TokenTable):
+    """(D, m): the table rows minus their class mean, D: [V, d] (so W = DᵀD/V, without forming
+    it: a matrix-free Σ_E for Lanczos), and m = (m₊ − m₋)/2: [d]."""
     E, y = table.E, table.y
     means = {v: E[y == v].mean(axis=0) for v in (1.0, -1.0, 0.0) if (y == v).any()}
     centred = E - np.stack([means[v] for v in y])
-    return centred.T @ centred / E.shape[0], (means[1.0] - means[-1.0]) / 2
+    return centred, (means[1.0] - means[-1.0]) / 2
+
+
+def incidence_population(tokens: np.ndarray, w, V: int) -> np.ndarray:
+    """τ: [V], the eigenvalues of V·BᵀPB/(Nκ) — B: [N, V] the token-incidence matrix weighted by
+    the pooling weights (B_iv = Σ_t w_t 1[v_it = v]), P the centring projection on the N
+    sequences, κ = ‖w‖². At θ = 0 the centred pooled covariance is (1/N) Zᵀ BᵀPB Z, so C/κ
+    follows MP_δ ⊠ (the law of τ) (``spectra.compound_mp_cdf``); τ has mean ≈ 1 and tends to
+    MP_{V/N} only as 1/κ grows. The smaller of the two Grams BᵀPB, PBBᵀP is diagonalised."""
+    from scipy import sparse
+
+    w = np.asarray(w, dtype=np.float64)
+    N, T = tokens.shape
+    B = sparse.csr_matrix((np.tile(w, N), tokens.ravel(), np.arange(0, N * T + 1, T)),
+                          shape=(N, V)).toarray()  # duplicates (a token twice) are summed
+    B -= B.mean(axis=0)
+    gram = B.T @ B if V <= N else B @ B.T
+    vals = np.clip(np.linalg.eigvalsh(gram), 0, None)
+    vals = np.concatenate([vals, np.zeros(V - vals.size)]) if vals.size < V else vals
+    return vals * V / (N * float(w @ w))

@@ -1,6 +1,11 @@
-"""Random-matrix tooling: Marchenko–Pastur, the product law MP_δ ⊠ MP_γ, spiked models,
-distances between an ESD and a law, top eigenpairs by Lanczos, the Silverstein equation."""
+"""Random-matrix tooling: Marchenko–Pastur, the product laws MP_δ ⊠ MP_γ and MP_δ ⊠ H,
+spiked models, distances between an ESD and a law, top eigenpairs by Lanczos, the Silverstein
+equation."""
 
+from ._compound import compound_mp_atom as compound_mp_atom
+from ._compound import compound_mp_cdf as compound_mp_cdf
+from ._compound import compound_mp_moments as compound_mp_moments
+from ._compound import compound_mp_stieltjes as compound_mp_stieltjes
 from ._mp import mp_atom as mp_atom
 from ._mp import mp_cauchy as mp_cauchy
 from ._mp import mp_cauchy_derivative as mp_cauchy_derivative

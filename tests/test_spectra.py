@@ -103,3 +103,31 @@ def test_population_spike_against_simulation():
     assert vals[-1] == pytest.approx(ell, rel=0.02)
     assert (vecs[:, -1] @ u) ** 2 == pytest.approx(a1, abs=0.03)
     assert spectra.population_spike(delta + delta**0.5 - 1e-9, delta) is None
+
+
+@pytest.mark.parametrize("delta,gamma", [(0.5, 0.25), (2.0, 0.25), (0.25, 1.5)])
+def test_compound_law_with_an_mp_population_is_the_product_law(delta, gamma):
+    """MP_δ ⊠ H with H the spectrum of a Wishart of ratio γ/δ is MP_δ ⊠ MP_γ (up to that
+    Wishart's finite size), moments included; a simulation with the same τ follows it."""
+    rng = np.random.default_rng(0)
+    d = 300
+    V, N = int(d / delta), int(d / gamma)
+    G = rng.standard_normal((V, N))
+    tau = np.clip(np.linalg.eigvalsh(G @ G.T / N), 0, None)
+    x = np.linspace(0, 8, 200)
+    F = spectra.compound_mp_cdf(x, tau, delta)
+    assert np.abs(F - spectra.product_mp_cdf(x, delta, gamma)).max() < 0.01
+    np.testing.assert_allclose(spectra.compound_mp_moments(tau, delta),
+                               spectra.product_mp_moments(3, delta, gamma), rtol=0.03)
+    Z = rng.standard_normal((V, d))
+    ev = np.linalg.eigvalsh(Z.T @ (tau[:, None] * Z) / V)
+    ev[ev < 1e-9 * ev.max()] = 0.0
+    assert spectra.ks_distance(ev, lambda q: spectra.compound_mp_cdf(q, tau, delta)) < 0.02
+    assert spectra.compound_mp_atom(tau, delta) == pytest.approx(
+        spectra.product_mp_atom(delta, gamma), abs=0.01)
+
+
+def test_compound_law_of_a_point_mass_is_marchenko_pastur():
+    m = spectra.compound_mp_stieltjes(np.array([1.0 + 1e-3j, 2.5 + 1e-3j]), np.ones(50), 0.5)
+    np.testing.assert_allclose(m, -spectra.mp_cauchy(np.array([1.0 + 1e-3j, 2.5 + 1e-3j]), 0.5),
+                               rtol=1e-8)

@@ -9,7 +9,10 @@ classes have E[y_s y_t] = R_st; pooled x = Σ_t w_t e_{v_t}; N samples, γ = d/N
 
     Cov(x | E) = κ W + α m mᵀ,   κ = ‖w‖²,  α = wᵀ R w,  m = μ + η,  ‖η‖² → δ,
 
-so in κ units the bulk is ν = MP_δ ⊠ MP_γ and the spike is ρ = (α/κ)(θ + δ). Two transitions:
+so in κ units the bulk is ν = MP_δ ⊠ MP_γ and the spike is ρ = (α/κ)(θ + δ). The bulk law is a
+long-pooling limit: at θ = 0 and finite T the pooled covariance is exactly MP_δ ⊠ H, H the law of
+the centred token-incidence Gram (``probes.incidence_population``, ``spectra.compound_mp_cdf``),
+and H → MP_{γ/δ} only as the pooling length 1/κ grows. Two transitions:
 a population outlier once ρ > δ + √δ (θ > θ_c1), a sample outlier once ψ′(ℓ(ρ)) > 0
 (θ > θ_c2 > θ_c1). Alignments: |⟨û, m̂⟩|² → a₁a₂, |⟨û, μ̂⟩|² → a₁a₂ θ/(θ + δ).
 

@@ -19,7 +19,7 @@ def _figures(config: Config, t: dict) -> dict:
     out = {"phase_diagram": figs.plot_phase_diagram(t["phase_diagram"], t["phase_thresholds"]),
            "alpha_vs_decay": figs.plot_decay(t["decay"])}
     if not t["esd"].empty:
-        out["esd"] = figs.plot_esd(t["esd"], t["esd_theory"])
+        out["esd"] = figs.plot_esd(t["esd"], t["esd_theory"], outlier=t.get("esd_outlier"))
     if not t["spike"].empty:
         out["outlier"] = figs.plot_outlier(t["spike"], t["outlier_theory"])
         out["alignment"] = figs.plot_alignment(t["spike"], t["alignment_theory"])
@@ -38,4 +38,5 @@ PAPER = Paper(
     cell_function=CELL_FUNCTION,
     tables=build_tables,
     figures=_figures,
+    scales=("smoke", "quick", "medium", "full"),
 )

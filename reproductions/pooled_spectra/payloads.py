@@ -15,8 +15,10 @@ __all__ = ["check"]
 
 
 _SCALES = {"alpha": NUMBER, "kappa": NUMBER}
+_LAW = {"ks": NUMBER, "moments": [NUMBER], "lambda_max": NUMBER}  # an ideal surrogate's
 _BULK = {**_SCALES, "ks": NUMBER, "ks_mp": NUMBER, "w1": NUMBER, "lambda_max": NUMBER,
-         "moments": [NUMBER], "hist": [NUMBER], "edges": [NUMBER]}
+         "moments": [NUMBER], "hist": [NUMBER], "edges": [NUMBER], "ks_finite": NUMBER,
+         "moments_finite": [NUMBER], "ideal": {"finite": _LAW, "product": _LAW}}
 _OUTLIER = {"lambda": NUMBER, "lambda_2": NUMBER, "align_m": NUMBER}
 _SPIKE = {**_SCALES, "centred": {**_OUTLIER, "align_mu": NUMBER}, "uncentred": _OUTLIER,
           "population": {"lambda": NUMBER, "align_m": NUMBER}}

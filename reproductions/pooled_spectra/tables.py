@@ -17,21 +17,31 @@ from attnlab import spectra, theory
 from .._sweep import cells_of_kind
 from .config import Config
 
-__all__ = ["build_tables", "design_table", "esd_theory", "spike_theory", "phase_diagram"]
+__all__ = ["build_tables", "design_table", "esd_theory", "esd_outlier", "spike_theory",
+           "phase_diagram"]
 
 
 def _bulk(items):
+    """One row per spectrum: the fit to the abstract's law κν (ks, m*_theory, edge), to the
+    finite-pooling law MP_δ ⊠ H_Gram (ks_finite, m*_finite) and the same statistics of the two
+    ideal surrogates drawn at this d (ideal_product_*, ideal_finite_*; the power checks)."""
     rows = []
     for p, o in items:
         m = spectra.product_mp_moments(3, p["delta"], p["gamma"])
-        rows.append({"d": p["d"], "delta": p["delta"], "gamma": p["gamma"], "T": p["T"],
-                     "weights": p["weights"], "replicate": p["replicate"],
-                     "alpha_over_kappa": o["alpha"] / o["kappa"], "ks": o["ks"],
-                     "ks_mp_control": o["ks_mp"], "w1": o["w1"],
-                     **{f"m{k + 1}": o["moments"][k] for k in range(3)},
-                     **{f"m{k + 1}_theory": m[k] for k in range(3)},
-                     "lambda_max": o["lambda_max"],
-                     "edge": spectra.product_mp_edges(p["delta"], p["gamma"])[1]})
+        edge = spectra.product_mp_edges(p["delta"], p["gamma"])[1]
+        row = {"d": p["d"], "delta": p["delta"], "gamma": p["gamma"], "T": p["T"],
+               "weights": p["weights"], "replicate": p["replicate"],
+               "alpha_over_kappa": o["alpha"] / o["kappa"], "pooling_length": 1 / o["kappa"],
+               "ks": o["ks"], "ks_mp_control": o["ks_mp"], "w1": o["w1"],
+               **{f"m{k + 1}": o["moments"][k] for k in range(3)},
+               **{f"m{k + 1}_theory": m[k] for k in range(3)},
+               "lambda_max": o["lambda_max"], "edge": edge, "ks_finite": o["ks_finite"],
+               **{f"m{k + 1}_finite": o["moments_finite"][k] for k in range(3)}}
+        for law, stats in o["ideal"].items():
+            row[f"ideal_{law}_ks"] = stats["ks"]
+            row[f"ideal_{law}_lambda_max"] = stats["lambda_max"]
+            row.update({f"ideal_{law}_m{k + 1}": stats["moments"][k] for k in range(3)})
+        rows.append(row)
     return pd.DataFrame(rows)
 
 
@@ -172,6 +182,19 @@ def _spike_curves(spike: pd.DataFrame, delta: float, gamma: float) -> dict:
     return {"outlier_theory": outlier, "alignment_theory": alignment}
 
 
+def esd_outlier(spike: pd.DataFrame, delta: float, gamma: float) -> pd.DataFrame:
+    """The ESD figure's inset: per seed, λ₁/κ of the class-correlation sweep at the largest d,
+    mean weights (else the first), the largest θ, with its prediction and the bulk edge."""
+    columns = ["delta", "gamma", "d", "theta", "weights", "lambda", "pred_lambda", "edge"]
+    s = spike[spike.family == "class-correlation"] if "family" in spike else spike
+    if s.empty:
+        return pd.DataFrame(columns=columns)
+    s = s[s.d == s.d.max()]
+    w = "mean" if "mean" in set(s.weights) else s.weights.iloc[0]
+    s = s[(s.weights == w) & (s.theta == s.theta.max())]
+    return s.assign(delta=delta, gamma=gamma)[columns].reset_index(drop=True)
+
+
 def phase_diagram(delta: float, gamma: float, *, theta=None, alpha_over_kappa=None) -> dict:
     """Theory over the (θ, α/κ) plane: ``phase_diagram`` holds a₁a₂ = |⟨û, m̂⟩|² on the full
     grid (default θ: 121 points in [0, 4], α/κ: 71 points in [0.5, 4]), ``phase_thresholds``
@@ -213,6 +236,7 @@ def build_tables(config: Config, cells, payloads) -> dict:
                                seed=config.seed),
         "decay": _decay_curve(config.design_T),
         "esd_theory": esd_theory(esd),
+        "esd_outlier": esd_outlier(spike, config.spike_delta, config.spike_gamma),
         **_spike_curves(spike, config.spike_delta, config.spike_gamma),
         **phase_diagram(config.spike_delta, config.spike_gamma),
     }
