@@ -112,12 +112,13 @@ _LABELS = {"mean_pmax": "mean p_max", "mean_gap": "mean top-two gap", "mean_h": 
 
 
 def plot_collapse(curves, quantity: str = "mean_pmax", *, sharp_limit=None,
-                  sampler: str = "semi", families=None, axes=None):
+                  sampler: str = "semi", families=None, judged_from=None, axes=None):
     """One panel per family: ``quantity`` against x = β/L_pred(n), one curve per n.
 
     ``curves``: the ``curves`` table. ``sharp_limit``: the ``sharp_limits`` table (columns
     sampler, family, x, h), the limit (1 − c^{1/(1−θ)})₊ of H/log n drawn dashed where a
-    family has one; pass it with ``quantity="mean_h"``."""
+    family has one; pass it with ``quantity="mean_h"``. ``judged_from``: shade x ≥ this
+    value, the window where a collapse criterion is judged."""
     with style():
         c = curves[curves.sampler == sampler]
         fams = families or list(dict.fromkeys(c["family"]))
@@ -133,6 +134,8 @@ def plot_collapse(curves, quantity: str = "mean_pmax", *, sharp_limit=None,
                                   & (sharp_limit.family == fam)]
                 if len(lim):
                     ax.plot(lim["x"], lim["h"], "k--", lw=0.8, label="(1 − c^{1/(1−θ)})₊")
+            if judged_from is not None and cf["x"].max() > judged_from:
+                ax.axvspan(judged_from, cf["x"].max(), color="0.5", alpha=0.12, lw=0)
             ax.set(xscale="log", title=fam, xlabel="β / L_pred(n)")
         axes[0].set_ylabel(_LABELS.get(quantity, quantity))
         axes[-1].legend(fontsize=5, loc="best")

@@ -45,12 +45,30 @@ class RandomGPT(torch.nn.Module):
         of a whole batch would not fit in memory at n = 16k."""
         return torch.cat([self._last_query_logits(row[None]) for row in tokens])
 
+    @torch.no_grad()
+    def last_query_logits_distinct(self, rows: int, n: int, *, seed: int) -> torch.Tensor:
+        """Logits ``[rows, layers, heads, n]`` of the same heads when every position holds its
+        own token, never repeated: each token embedding is a fresh N(0, 0.02²) draw, as the
+        model's own are, as if the vocabulary were unbounded. Byte text repeats its ≤ 256
+        tokens, so its keys are not independent; this input removes that and nothing else."""
+        gen = torch.Generator().manual_seed(seed)
+        device = self.tok.device
+        return torch.cat([
+            self._embedded_logits(
+                (torch.randn(1, n, self.d_model, generator=gen, dtype=torch.float64) * 0.02)
+                .to(device))
+            for _ in range(rows)])
+
     def _last_query_logits(self, tokens: torch.Tensor, *, full: bool = False) -> torch.Tensor:
-        rows, n = tokens.shape
+        return self._embedded_logits(self.tok[tokens], full=full)
+
+    def _embedded_logits(self, embedded: torch.Tensor, *, full: bool = False) -> torch.Tensor:
+        """``embedded: [rows, n, d_model]`` token embeddings (positions are added here)."""
+        rows, n, _ = embedded.shape
         if n > self.pos.shape[0]:
             raise ValueError(f"context {n} exceeds the model's {self.pos.shape[0]}")
         h, d_h = self.n_heads, self.d_model // self.n_heads
-        x = self.tok[tokens] + self.pos[:n]
+        x = embedded + self.pos[:n]
         mask = torch.ones(n, n, dtype=torch.bool, device=x.device).tril()
         logits = []
         for layer in range(self.n_layers):

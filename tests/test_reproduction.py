@@ -6,11 +6,9 @@ import json
 import pytest
 
 from attnlab.reproductions import REPRODUCED, run_paper, write_report
-from attnlab.reproductions._claims import NOT_REPRODUCED, VERDICTS
-from attnlab.reproductions.inverse_temperature import claims as it_claims
 from attnlab.reproductions.inverse_temperature import make_config
 
-IDS = [f"T{i}" for i in range(1, 8)]
+IDS = [f"T{i}" for i in range(1, 9)]
 
 
 def test_outputs_are_complete(smoke_run):
@@ -20,7 +18,12 @@ def test_outputs_are_complete(smoke_run):
         assert (run / name).is_file()
     verdict = json.loads((run / "verdict.json").read_text())
     assert [c["id"] for c in verdict["claims"]] == IDS
-    assert all(c["verdict"] in VERDICTS for c in verdict["claims"])
+    for c in verdict["claims"]:  # what the report shows beside each verdict
+        assert c["stability"]["seeds"] == 1 and c["source_kind"]
+        if c["id"] in ("T3", "T4", "T5", "T6", "T7"):  # surrogates built at every scale
+            assert c["power"]["draws"] == 100, c["id"]
+        if c["power"]:
+            assert c["numbers"]["surrogate_pass_rate"] == c["power"]["rate"]
     figures = sorted(p.name for p in (run / "figures").iterdir())
     assert len(figures) >= 16 and all(f.endswith((".png", ".pdf")) for f in figures)
     assert all((run / "figures" / f).stat().st_size > 5000 for f in figures)
@@ -49,50 +52,42 @@ def test_report_lists_the_run(smoke_run):
     assert "inverse-temperature" in text and "T7" in text and "figures/bounds.png" in text
 
 
-# ---- verdicts are computed: the same judge turns on the numbers it is given ----------------
+# ---- thin data never decides (the judges' own tests: test_inverse_temperature_judges.py) ----
 
-def test_t1_fails_when_a_bound_is_violated(smoke_run):
+def test_smoke_scale_is_never_reproduced_on_thin_data(smoke_run):
+    """Smoke has 16 semi-analytic rows per n, 4 model rows and three values of n: too few for
+    every criterion but T1's exact count, which needs ≥ 2·10⁴ (row, β) pairs."""
     _, result = smoke_run
-    config = make_config("quick")
-    tables = dict(result.tables)
-    bounds = tables["bounds"].copy()
-    bounds["pairs"] = 10**6
-    assert it_claims._t1(config, tables | {"bounds": bounds}).verdict == REPRODUCED
-    bounds.loc[0, "entropy_violations"] = 1
-    assert it_claims._t1(config, tables | {"bounds": bounds}).verdict == NOT_REPRODUCED
+    for claim in result.claims:
+        if claim.id == "T1":
+            assert claim.verdict != REPRODUCED or claim.numbers["pairs"] >= 2 * 10**4
+        else:
+            assert claim.verdict != REPRODUCED, (claim.id, claim.measurement)
 
 
-def test_t3_t5_judge_the_spreads_they_are_given(smoke_run):
+def test_tables_carry_intervals_and_surrogates(smoke_run):
     _, result = smoke_run
-    config = make_config("quick")
-    spreads = result.tables["law_spreads"].copy()
-    spreads["spread"] = [1.1 if p else 3.0 for p in spreads["predicted"]]
-    assert it_claims._t3(config, {"law_spreads": spreads}).verdict == REPRODUCED
-    spreads.loc[spreads.predicted, "spread"] = 1.6
-    assert it_claims._t3(config, {"law_spreads": spreads}).verdict == NOT_REPRODUCED
-    collapse = result.tables["collapse"].copy()
-    collapse["max_spread"] = [0.05 if p else 0.5 for p in collapse["predicted"]]
-    assert it_claims._t5(config, {"collapse": collapse}).verdict == REPRODUCED
-    collapse.loc[~collapse.predicted, "max_spread"] = 0.2
-    assert it_claims._t5(config, {"collapse": collapse}).verdict == NOT_REPRODUCED
-
-
-def test_t2_is_inconclusive_with_too_few_rows(smoke_run):
-    _, result = smoke_run  # smoke has 16 rows per n, below the 128 the criterion needs
-    assert it_claims._t2(make_config("smoke"), result.tables).verdict == "inconclusive"
+    t = result.tables
+    for name, columns in (("law_spreads", {"low", "high"}), ("collapse", {"low", "high"}),
+                          ("sharp", {"c_half_low", "c_half_high", "c_half_sqrt"}),
+                          ("trends", {"low", "high"}), ("exponents", {"xi_low"}),
+                          ("head_statistics", {"control_low", "repetition_low"})):
+        assert columns <= set(t[name].columns), name
+    for name in ("law_spreads_surrogate", "collapse_surrogate", "sharp_surrogate",
+                 "exponents_surrogate", "head_surrogate"):
+        assert t[name]["draw"].nunique() == 100, name
 
 
 def test_configs_are_frozen_and_hashable():
     cfg = make_config("quick")
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.exact_rows = 3
-    full = make_config("full", device="cuda")
-    assert max(full.exact_n) == 10**9 and full.semi_n[-1] == 10**12
     with pytest.raises(ValueError):
         make_config("huge")
 
 
-def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch):
+@pytest.mark.parametrize("family", ["gaussian", "pareto"])  # pareto: the bulk distance too
+def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch, family):
     """``--device cuda`` hands torch tensors to the same cell code; run that path on CPU
     tensors and compare with the numpy path on the same scores."""
     import numpy as np
@@ -100,14 +95,16 @@ def test_gpu_code_path_of_an_exact_cell_on_cpu_tensors(monkeypatch):
 
     from attnlab.reproductions.inverse_temperature import cells
 
-    params = {"kind": "exact", "family": "gaussian", "n": 3000, "rows": 3, "block": 0,
+    params = {"kind": "exact", "family": family, "n": 3000, "rows": 3, "block": 0,
               "x": list(np.geomspace(0.1, 10, 9)), "skip": 8, "device": "cpu"}
     numpy_out = cells._family_cell(params, seed=7)
     real = cells.exact_rows
     monkeypatch.setattr(cells, "exact_rows", lambda *a, **k: (
         torch.from_numpy(row) for row in real(*a, **{**k, "device": "cpu"})))
     torch_out = cells._family_cell({**params, "device": "cuda"}, seed=7)
-    np.testing.assert_allclose(torch_out["rows"], numpy_out["rows"], rtol=1e-12)
+    rows = np.array(torch_out["rows"], dtype=float), np.array(numpy_out["rows"], dtype=float)
+    np.testing.assert_allclose(*rows, rtol=1e-12)  # None (no bulk distance) reads as NaN
+    assert np.isnan(rows[1][:, 4:]).all() == (family == "gaussian")
     for key in ("pmax", "gap", "h"):
         np.testing.assert_allclose(torch_out["sum"][key], numpy_out["sum"][key], rtol=1e-10)
     for key, value in numpy_out["checks"].items():

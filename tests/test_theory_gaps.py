@@ -78,6 +78,13 @@ def test_sharp_entropy_constants():
     assert float(theory.sharp_entropy_fraction(c, 0.5)) == pytest.approx(0.5)
 
 
+def test_the_step_limit_is_one_half_at_c_equal_one():
+    # θ = 1 (exponential scores): at β = L the weights fall off like 1/rank, H/log n → ½, so
+    # the step's own crossing sits at c = 1 on any grid that contains it (T6's surrogate)
+    h = theory.sharp_entropy_fraction([0.99, 1.0, 1.01], 1.0)
+    np.testing.assert_array_equal(h, [1.0, 0.5, 0.0])
+
+
 # ---- T1's exact bounds, property-based -------------------------------------------------
 
 def _row_statistics(gaps, beta):

@@ -217,10 +217,12 @@ def law_scale(law: str, n) -> np.ndarray:
 
 
 def sharp_entropy_fraction(c, theta: float) -> np.ndarray:
-    """Limit of H/log n at β = c·L_pred for g ∝ ±E^θ: (1 − c^{1/(1−θ)})₊; a step at θ = 1."""
+    """Limit of H/log n at β = c·L_pred for g ∝ ±E^θ: (1 − c^{1/(1−θ)})₊; a step at θ = 1,
+    where at c = 1 itself the weights fall off like 1/rank (exponential scores: the k-th gap
+    is ≈ log k), whose entropy is ½ log n — so the step takes the value ½ there."""
     c = np.asarray(c, dtype=np.float64)
     if theta >= 1:
-        return np.where(c < 1, 1.0, 0.0)
+        return np.where(c < 1, 1.0, np.where(c > 1, 0.0, 0.5))
     return np.clip(1 - c ** (1 / (1 - theta)), 0, None)
 
 

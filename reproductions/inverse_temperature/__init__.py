@@ -10,6 +10,7 @@ from .._paper import Paper
 from .cells import CELL_FUNCTION, grid
 from .claims import CLAIMS
 from .config import Config, make_config
+from .estimates import FROZEN_FROM
 from .tables import build_tables
 
 __all__ = ["PAPER", "Config", "make_config"]
@@ -21,7 +22,9 @@ def _figures(config: Config, t: dict) -> dict:
         "counting_function": figs.plot_counting_function(
             counting[counting.n == counting.n.max()]),
         "scale_vs_n": figs.plot_scale_vs_n(t["scale_law"], t["scale_references"]),
-        "collapse_pmax": figs.plot_collapse(t["curves"], "mean_pmax"),
+        # shaded: the frozen side x ≥ FROZEN_FROM, where T5 judges the collapse
+        "collapse_pmax": figs.plot_collapse(t["curves"], "mean_pmax",
+                                            judged_from=FROZEN_FROM),
         "collapse_gap": figs.plot_collapse(t["curves"], "mean_gap"),
         "collapse_entropy": figs.plot_collapse(t["curves"], "mean_h",
                                                sharp_limit=t["sharp_limits"]),

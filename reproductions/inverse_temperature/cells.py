@@ -3,9 +3,10 @@
 
 Every cell returns plain JSON: per-β sums over its rows (so blocks of rows combine into means),
 per-row scalars (so medians combine), the T1 bound check over every (row, β) pair it saw, and a
-few sample points for figures. Kinds: ``exact`` and ``semi`` rows of a score family,
-``adversarial`` rows for T1, ``model`` logits of random-init GPT heads, ``minilm`` logits of
-the real pretrained MiniLM.
+few sample points for figures. Per-β sums are also kept per group of ``GROUP_ROWS`` rows, so
+that every statistic of the mean curves can be bootstrapped over groups of rows. Kinds:
+``exact`` and ``semi`` rows of a score family, ``adversarial`` rows for T1, ``model`` logits
+of random-init GPT heads, ``minilm`` logits of the real pretrained MiniLM.
 """
 
 from __future__ import annotations
@@ -16,13 +17,15 @@ from attnlab import theory
 from attnlab.probes import exact_rows, semi_analytic_row, summarize_row
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
+from . import payloads
 from .bound_checks import add_checks, bound_samples, check_bounds
-from .config import SCALE_FAMILIES, Config
+from .config import MEDIAN_ONLY_FAMILIES, SCALE_FAMILIES, Config
 from .models import model_cell, model_cells
 
 __all__ = ["CELL_FUNCTION", "grid", "ADVERSARIAL_KINDS"]
 
 ADVERSARIAL_KINDS = ("near-tie", "clusters", "rounded", "bf16-rounded", "needle", "cauchy")
+GROUP_ROWS = 4  # rows per bootstrap group of the per-β sums (rows per cell is a multiple)
 RATIO_GRID = np.unique(np.concatenate([np.geomspace(1e-2, 1e2, 101),
                                        [0.9, 0.99, 0.999, 1.001, 1.01, 1.1]]))
 
@@ -47,14 +50,29 @@ def _family_rows(p: dict, seed: int):
             yield row.gaps, row.weights
 
 
+def _bulk_distance(gaps, weights) -> tuple[float, float]:
+    """(median gap, largest gap) of a row: how far the bulk and the far end sit below the top,
+    which set Λ for heavy tails (Λ ≈ log n / median gap)."""
+    if hasattr(gaps, "cpu"):  # a torch row (GPU): only for families that stay ≤ 10⁷ keys
+        return float(gaps.quantile(0.5)), float(gaps.max())  # np.median's interpolation
+    g = np.asarray(gaps)
+    if weights is None:
+        return float(np.median(g)), float(g.max())
+    order = np.argsort(g)
+    cum = np.cumsum(np.asarray(weights)[order])
+    return float(g[order][np.searchsorted(cum, cum[-1] / 2)]), float(g.max())
+
+
 def _family_cell(p: dict, seed: int) -> dict:
     n = p["n"]
+    bulk = theory.get_family(p["family"]).xi is None  # scale set by the bulk, not a log law
     scale = float(theory.predicted_scale(p["family"], n))
     loglog = np.log(np.log(n))
     x = np.asarray(p["x"])
     # the grid, then the two T2 temperatures β = L/log log n and β = L·log log n
     betas = np.concatenate([x * scale, [scale / loglog, scale * loglog]])
     sums = {k: np.zeros(len(x)) for k in ("pmax", "gap", "h")}
+    groups = {k: np.zeros((-(-p["rows"] // GROUP_ROWS), len(x))) for k in ("pmax", "h")}
     rows, checks, samples, counting = [], {}, [], None
     for i, (gaps, weights) in enumerate(_family_rows(p, seed)):
         summary = summarize_row(gaps, betas, weights=weights, skip=p["skip"])
@@ -62,8 +80,13 @@ def _family_cell(p: dict, seed: int) -> dict:
         sums["pmax"] += st.max_weight[:-2]
         sums["gap"] += st.top_two_gap[:-2]
         sums["h"] += st.entropy[:-2] / np.log(n)
+        groups["pmax"][i // GROUP_ROWS] += st.max_weight[:-2]
+        groups["h"][i // GROUP_ROWS] += st.entropy[:-2] / np.log(n)
+        # only where Λ is set by the bulk (T8): elsewhere a 10⁹-key GPU row would need a
+        # second sort for nothing
+        median_gap, max_gap = _bulk_distance(gaps, weights) if bulk else (None, None)
         rows.append([summary.lambda_raw, summary.lambda_robust, float(st.top_two_gap[-2]),
-                     float(st.entropy[-1])])
+                     float(st.entropy[-1]), median_gap, max_gap])
         checks = add_checks(checks, check_bounds(st, summary.lambda_raw))
         if i == 0:
             samples = bound_samples(st, summary.lambda_raw)
@@ -71,6 +94,7 @@ def _family_cell(p: dict, seed: int) -> dict:
                 g = gaps.cpu().numpy() if hasattr(gaps, "cpu") else gaps
                 counting = _counting_curve(g)
     return {"scale": scale, "sum": {k: v.tolist() for k, v in sums.items()},
+            "groups": {k: v.tolist() for k, v in groups.items()}, "group_rows": GROUP_ROWS,
             "rows": rows, "checks": checks, "samples": samples, "counting": counting}
 
 
@@ -121,7 +145,11 @@ def _cell(params: dict, seed: int) -> dict:
     return run_kind(_KINDS, params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=2, fn=_cell)
+# version 3: per-group sums and each row's bulk distance (family cells); the no-repeat control,
+# per-row p_max curves and the reference rows one by one (model cells). Version-2 cells are
+# recomputed.
+CELL_FUNCTION = CellFunction(name="inverse_temperature.cell", version=3, fn=_cell,
+                             check=payloads.check)
 
 
 def _seed(config: Config, *parts) -> int:
@@ -145,7 +173,10 @@ def grid(config: Config) -> list[Cell]:
                 large = kind == "exact" and n > config.large_n
                 if large and family not in SCALE_FAMILIES:
                     continue
-                for block in range((config.large_rows if large else rows) // per_cell):
+                count = (config.large_rows if large else
+                         config.median_only_rows if kind == "semi"
+                         and family in MEDIAN_ONLY_FAMILIES else rows)
+                for block in range(count // per_cell):
                     params = {"kind": kind, "family": family, "n": int(n), "rows": per_cell,
                               "block": block, "x": x, "skip": config.robust_skip,
                               "device": config.device if kind == "exact" else "cpu"}

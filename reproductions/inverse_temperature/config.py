@@ -15,7 +15,10 @@ ALL_FAMILIES = ("exponential", "gaussian", "log-exponential", "thin-endpoint", "
                 "sphere-8", "pareto", "cauchy")
 # Families whose scale is a power of log n (T3–T6), plus uniform as the polynomial control.
 SCALE_FAMILIES = ("exponential", "gaussian", "log-exponential", "thin-endpoint")
-SEMI_FAMILIES = SCALE_FAMILIES + ("uniform",)
+# semi-analytic rows to 1e12 also for the polynomial scales T8 fits (uniform, the sphere S⁷)
+SEMI_FAMILIES = SCALE_FAMILIES + ("uniform", "sphere-8")
+# families judged only on their median Λ̂ (T8), which 64 rows per n pin down to ±1%
+MEDIAN_ONLY_FAMILIES = ("sphere-8",)
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,11 @@ class Config:
     # --- semi-analytic rows: top K exact + log-spaced bulk histogram, n up to 1e12 (T2–T6)
     semi_families: tuple = SEMI_FAMILIES
     semi_n: tuple = tuple(10**k for k in range(3, 13))  # T4 fits over 1e3 ≤ n ≤ 1e12
-    semi_rows: int = 128  # T2 asks for ≥ 128 rows (the plan's 32 is below that)
+    # T2 asks for ≥ 128 rows (the plan's 32 is below that); at 256 an exactly collapsing
+    # family passes T5's ±0.12 band ≥ 95% of the time (86–94% at 128: README)
+    semi_rows: int = 256
     semi_rows_per_cell: int = 64
+    median_only_rows: int = 64  # semi rows for MEDIAN_ONLY_FAMILIES (the sphere is slow to draw)
     semi_top: int = 1024  # K exact order statistics above the threshold
     semi_bins: int = 2048  # log-spaced bulk bins
     # --- β grid on x = β / L_pred(n)
@@ -49,7 +55,14 @@ class Config:
     adversarial_n: int = 2000
     # --- T7: random-init GPT-style attention on the Python standard library's text
     model_n: tuple = (64, 128, 256, 512, 1024, 2048)  # n² attention per layer: 2048 on a CPU
-    model_rows: int = 12  # query rows (text windows) per n
+    # query rows (text windows) per n: i.i.d. Gaussian heads pass the T7 collapse criterion
+    # in 100/100 surrogate draws at 32 rows (README: ~15% of the time at the original 12)
+    model_rows: int = 32
+    # the same heads on inputs without repeated tokens (T7): 24 rows keep a head's interval
+    # about ±8% (16 rows: ±10%, which let one head of eight reach the ±25% edge)
+    model_control_rows: int = 24
+    model_reference_rows: int = 256  # i.i.d. Gaussian rows per n: T7's reference Λ̂
+    minilm_rows: int = 12  # MiniLM is a probe without a criterion
     model_d: int = 128
     model_heads: int = 4
     model_layers: int = 2
@@ -71,7 +84,8 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        exact_n=(10**3, 10**4), exact_rows=8, exact_rows_per_cell=4,
                        semi_families=("gaussian", "exponential"), semi_n=(10**3, 10**6, 10**9),
                        semi_rows=16, semi_rows_per_cell=8, n_beta=41, adversarial_rows=8,
-                       model_n=(64, 128, 256), model_rows=4, model_layers=1, minilm=False)
+                       model_n=(64, 128, 256), model_rows=4, model_control_rows=4,
+                       model_reference_rows=16, model_layers=1, minilm=False)
     if scale == "full":
         # One H100: exact rows to 1e9 keys (8 GB per row in float64) are the heavy part.
         exact_n = (10**3, 10**4, 10**5, 10**6, 10**7)
@@ -82,5 +96,5 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        semi_rows_per_cell=128, n_beta=201, adversarial_rows=512,
                        model_n=quick.model_n + ((4096, 8192, 16384) if device == "cuda"
                                                 else (4096,)),
-                       model_rows=64, model_layers=4)
+                       model_rows=64, model_control_rows=32, model_layers=4)
     raise ValueError(f"unknown scale {scale!r}")

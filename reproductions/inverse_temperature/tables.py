@@ -10,8 +10,18 @@ import pandas as pd
 
 from attnlab import theory
 
-from .._checks import crossing, fit_slope, spread_ratio
+from .._checks import crossing, fit_slope
 from .config import SCALE_FAMILIES, Config
+from .estimates import (
+    beyond_tables,
+    collapse_tables,
+    exponent_tables,
+    replicate_curves,
+    sharp_tables,
+    spread_tables,
+    trend_table,
+)
+from .tables_models import model_tables
 
 __all__ = ["build_tables"]
 
@@ -19,6 +29,7 @@ __all__ = ["build_tables"]
 def _family_frames(cells, payloads):
     """Combine row blocks: per-β means and per-row scalars of exact and semi-analytic rows."""
     groups: dict = {}
+    boot: dict = {}  # per-group sums of semi-analytic rows, for the bootstrap
     rows, counting, checks, samples = [], [], [], []
     for cell, out in zip(cells, payloads, strict=True):
         p = cell.params
@@ -30,8 +41,14 @@ def _family_frames(cells, payloads):
         g["rows"] += p["rows"]
         for k, v in out["sum"].items():
             g["sum"][k] += np.asarray(v)
-        for lam_raw, lam_rob, gap, ent in out["rows"]:
-            rows.append((p["family"], p["kind"], p["n"], lam_raw, lam_rob, gap, ent))
+        if p["kind"] == "semi":
+            b = boot.setdefault((p["family"], p["n"]), {"x": p["x"], "pmax": [], "h": [],
+                                                        "group_rows": out["group_rows"]})
+            b["pmax"] += out["groups"]["pmax"]
+            b["h"] += out["groups"]["h"]
+        for lam_raw, lam_rob, gap, ent, median_gap, max_gap in out["rows"]:
+            rows.append((p["family"], p["kind"], p["n"], lam_raw, lam_rob, gap, ent,
+                         median_gap, max_gap))
         checks.append({"source": f"{p['kind']}:{p['family']}", **out["checks"]})
         if out["samples"]:
             samples += [(f"{p['kind']}:{p['family']}", *s) for s in out["samples"]]
@@ -48,34 +65,15 @@ def _family_frames(cells, payloads):
         pd.DataFrame(curves, columns=["family", "sampler", "n", "x", "beta", "L_pred",
                                       "mean_pmax", "mean_gap", "mean_h"]),
         pd.DataFrame(rows, columns=["family", "sampler", "n", "lambda_raw", "lambda_robust",
-                                    "t2_gap", "t2_entropy"]),
+                                    "t2_gap", "t2_entropy", "median_gap", "max_gap"],
+                     dtype=None).astype({"median_gap": float, "max_gap": float}),
         pd.DataFrame(counting, columns=["family", "n", "t", "N", "lambda_raw", "lambda_robust"]),
         checks,
         samples,
+        boot,
     )
 
 
-def _model_frames(cells, payloads):
-    heads, curves, checks = [], [], []
-    for cell, out in zip(cells, payloads, strict=True):
-        p = cell.params
-        if p["kind"] not in ("model", "minilm"):
-            continue
-        model = "random-init GPT" if p["kind"] == "model" else "MiniLM-L6 (pretrained)"
-        checks.append({"source": f"{p['kind']}", **out["checks"]})
-        for h in out["heads"]:
-            sigma = np.asarray(h["sigma"])
-            heads.append((model, h["layer"], h["head"], p["n"], h["lambda_head"],
-                          float(np.median(h["lambda_raw"])),
-                          float(np.median(np.asarray(h["lambda_robust"]) * sigma)),
-                          float(np.median(sigma)), out["gauss_robust"]))
-            curves += [(model, h["layer"], h["head"], p["n"], x, v)
-                       for x, v in zip(p["x"], h["pmax"], strict=True)]
-    return (pd.DataFrame(heads, columns=["model", "layer", "head", "n", "lambda_head",
-                                         "median_lambda_raw", "median_lambda_sigma",
-                                         "median_sigma", "gaussian_lambda"]),
-            pd.DataFrame(curves, columns=["model", "layer", "head", "n", "x", "mean_pmax"]),
-            checks)
 
 
 def _scale_law(curves: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
@@ -107,72 +105,10 @@ def _exponents(scale_law: pd.DataFrame) -> pd.DataFrame:
                                       "xi_beta_half_high", "n_min", "n_max"])
 
 
-def _law_spreads(scale_law: pd.DataFrame) -> pd.DataFrame:
-    """Spread (max/min over n) of β_½ divided by the predicted scale and by each prior law."""
-    out = []
-    for family in SCALE_FAMILIES:
-        s = scale_law[(scale_law.family == family) & (scale_law.sampler == "semi")]
-        if s.empty:
-            continue
-        n = s["n"].to_numpy(dtype=float)
-        out.append((family, "predicted L(n)", spread_ratio(s["beta_half_over_L"]), True))
-        own = theory.get_family(family).law
-        for law in theory.LAWS:
-            if law != own:
-                out.append((family, law, spread_ratio(s["beta_half"] / theory.law_scale(law, n)),
-                            False))
-    return pd.DataFrame(out, columns=["family", "law", "spread", "predicted"])
 
 
-def _collapse(curves: pd.DataFrame) -> pd.DataFrame:
-    """Max over x of the spread (max − min over n) of mean p_max on x = β/L, per law."""
-    out = []
-    grid = np.geomspace(1e-2, 1e2, 161)
-    for family in SCALE_FAMILIES:
-        c = curves[(curves.family == family) & (curves.sampler == "semi")]
-        if c.empty:
-            continue
-        ns = sorted(c["n"].unique())
-        n_ref = ns[len(ns) // 2]
-        laws = {"predicted L(n)": None} | {
-            law: law for law in theory.LAWS if law != theory.get_family(family).law}
-        for name, law in laws.items():
-            interp = []
-            for n in ns:
-                cn = c[c.n == n]
-                x = cn["x"].to_numpy()
-                if law is not None:  # β/L_law(n), normalised to agree with L_pred at n_ref
-                    L_pred = float(cn["L_pred"].iloc[0])
-                    ref = float(c[c.n == n_ref]["L_pred"].iloc[0])
-                    x = x * L_pred / theory.law_scale(law, n) * theory.law_scale(law, n_ref) / ref
-                inside = (grid >= x.min()) & (grid <= x.max())
-                vals = np.full(grid.size, np.nan)
-                vals[inside] = np.interp(np.log(grid[inside]), np.log(x), cn["mean_pmax"])
-                interp.append(vals)
-            interp = np.array(interp)
-            both = np.all(np.isfinite(interp), axis=0)
-            spread, where = np.nan, np.nan
-            if both.any():
-                per_x = np.ptp(interp[:, both], axis=0)
-                spread, where = float(per_x.max()), float(grid[both][np.argmax(per_x)])
-            out.append((family, name, spread, where, law is None, int(both.sum())))
-    return pd.DataFrame(out, columns=["family", "law", "max_spread", "x_at_max", "predicted",
-                                      "grid_points"])
 
 
-def _sharp(curves: pd.DataFrame) -> pd.DataFrame:
-    """h = H/log n crossings at the largest n, and the h-transition width per n."""
-    out = []
-    for family, c in curves[curves.sampler == "semi"].groupby("family"):
-        theta = theory.get_family(family).theta
-        for n, cn in c.groupby("n"):
-            x, h = cn["x"].to_numpy(), cn["mean_h"].to_numpy()
-            c_half = crossing(x, h, 0.5)
-            width = np.log10(crossing(x, h, 0.1) / crossing(x, h, 0.9))
-            pred = theory.sharp_entropy_crossing(theta) if theta is not None else np.nan
-            out.append((family, n, c_half, pred, width))
-    return pd.DataFrame(out, columns=["family", "n", "c_half", "c_half_pred",
-                                      "h_width_decades"])
 
 
 def _scale_references(scale_law: pd.DataFrame) -> pd.DataFrame:
@@ -220,45 +156,35 @@ def _bound_curves(samples: pd.DataFrame) -> pd.DataFrame:
                       for name, grid, bound in curves], ignore_index=True)
 
 
-def _aic_prefers_log(n, lam) -> tuple[bool, float, float]:
-    """Least-squares fits of log Λ̂ on log log n (power of log) and on log n (power of n),
-    both two-parameter, so AIC compares residual sums of squares."""
-    y = np.log(lam)
-    slopes, rss = [], []
-    for x in (np.log(np.log(n)), np.log(n)):
-        coef = np.polyfit(x, y, 1)
-        slopes.append(float(coef[0]))
-        rss.append(float(np.sum((np.polyval(coef, x) - y) ** 2)))
-    return rss[0] <= rss[1], slopes[0], slopes[1]
 
 
-def _head_fits(heads: pd.DataFrame) -> pd.DataFrame:
-    """Per head: ξ of C(log n)^ξ, κ of C n^κ, which AIC prefers, and Λ̂·σ over Gaussian rows."""
-    out = []
-    for (model, layer, head), h in heads.groupby(["model", "layer", "head"]):
-        h = h.sort_values("n")
-        prefers_log, xi, kappa = _aic_prefers_log(h["n"].to_numpy(float),
-                                                  h["lambda_head"].to_numpy())
-        ratio = h["median_lambda_sigma"] / h["gaussian_lambda"]
-        out.append((model, layer, head, xi, kappa, prefers_log, float(ratio.min()),
-                    float(ratio.max())))
-    return pd.DataFrame(out, columns=["model", "layer", "head", "xi", "kappa", "aic_prefers_log",
-                                      "gauss_ratio_min", "gauss_ratio_max"])
 
 
 def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
-    curves, rows, counting, checks, samples = _family_frames(cells, payloads)
-    heads, head_curves, model_checks = _model_frames(cells, payloads)
+    curves, rows, counting, checks, samples, groups = _family_frames(cells, payloads)
+    models = model_tables(cells, payloads, seed=config.seed)
     for cell, out in zip(cells, payloads, strict=True):
         if cell.params["kind"] == "adversarial":
             checks.append({"source": f"adversarial:{cell.params['family']}", **out["checks"]})
             samples += [(f"adversarial:{cell.params['family']}", *s) for s in out["samples"]]
-    bounds = pd.DataFrame(checks + model_checks).groupby("source", as_index=False).agg(
-        {k: ("max" if k.endswith("max_ratio") else "sum")
-         for k in checks[0] if k != "source"})
+    bounds = pd.DataFrame(checks + models.pop("model_checks")).groupby(
+        "source", as_index=False).agg({k: ("max" if k.endswith("max_ratio") else "sum")
+                                       for k in checks[0] if k != "source"})
     scale_law = _scale_law(curves, rows)
     bound_samples = pd.DataFrame(samples, columns=["source", "r", "top_two_gap", "max_weight",
                                                    "entropy"])
+    # one generator per run seed for every bootstrap and surrogate of the family claims
+    rng = np.random.default_rng(np.random.SeedSequence([config.seed, 2605, 12697]))
+    reps = replicate_curves(groups, rng)
+    families = [f for f in SCALE_FAMILIES if f in set(curves.family)]
+    law_spreads, law_spreads_surrogate = spread_tables(scale_law, reps, families, rng)
+    collapse, collapse_surrogate = collapse_tables(curves, reps, families, rng)
+    sharp, sharp_surrogate = sharp_tables(curves, reps, rng)
+    exponents_boot, exponents_surrogate = exponent_tables(rows, families, rng)
+    beyond, beyond_surrogate = beyond_tables(rows, rng)
+    exponents = _exponents(scale_law)
+    if not exponents.empty:
+        exponents = exponents.merge(exponents_boot.drop(columns="xi_lambda"), on="family")
     return {
         "curves": curves,
         "rows": rows,
@@ -268,12 +194,17 @@ def build_tables(config: Config, cells, payloads) -> dict[str, pd.DataFrame]:
         "bound_curves": _bound_curves(bound_samples),
         "scale_law": scale_law,
         "scale_references": _scale_references(scale_law),
-        "exponents": _exponents(scale_law),
-        "law_spreads": _law_spreads(scale_law),
-        "collapse": _collapse(curves),
-        "sharp": _sharp(curves),
+        "trends": trend_table(rows, families, min_n=1000, rng=rng),
+        "exponents": exponents,
+        "exponents_surrogate": exponents_surrogate,
+        "law_spreads": law_spreads,
+        "law_spreads_surrogate": law_spreads_surrogate,
+        "collapse": collapse,
+        "collapse_surrogate": collapse_surrogate,
+        "sharp": sharp,
+        "sharp_surrogate": sharp_surrogate,
         "sharp_limits": _sharp_limits(curves),
-        "heads": heads,
-        "head_fits": _head_fits(heads),
-        "head_curves": head_curves,
+        "beyond": beyond,
+        "beyond_surrogate": beyond_surrogate,
+        **models,
     }
