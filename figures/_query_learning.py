@@ -105,14 +105,16 @@ def plot_phase_transition(lowrank, *, axes=None):
             im = ax.imshow(table.to_numpy(), origin="lower", aspect="auto", cmap="viridis",
                            vmin=0, vmax=1)
             ax.set_xticks(range(table.shape[1]), [f"{x:g}" for x in table.columns],
-                          fontsize=5)
+                          fontsize=5, rotation=90)
             ax.set_yticks(range(table.shape[0]), [str(r) for r in table.index])
             ax.set(xlabel="m / r(2d − r)", title=f"{method}, d = {d}")
             ax.grid(False)
             for (i, j), val in np.ndenumerate(table.to_numpy()):
                 if np.isfinite(val):
                     ax.text(j, i, f"{val:.2f}".lstrip("0") if val < 1 else "1", ha="center",
-                            va="center", fontsize=5, color="white" if val < 0.6 else "black")
+                            va="center", fontsize=5 if table.shape[1] <= 8 else 3.5,
+                            rotation=0 if table.shape[1] <= 8 else 90,
+                            color="white" if val < 0.6 else "black")
         axes[0].set_ylabel("rank r")
         fig.colorbar(im, ax=axes, fraction=0.02, label="success")
         if made:
@@ -121,13 +123,15 @@ def plot_phase_transition(lowrank, *, axes=None):
 
 
 def plot_noise(noise, fits, *, axes=None):
-    """Error vs tolerance τ per noise model with our first-order bound (first panel; column
-    ``entry_bound``), and the one-factor sweeps ‖W‖, d, μ, R with their fitted slopes from
-    ``fits`` (four panels; ``axes``: five in all)."""
+    """Error vs tolerance τ per noise model with the first-order bound (first panel; column
+    ``entry_bound``; query-scaled probes), and the one-factor sweeps ‖W‖, d, μ, R with their
+    fitted slopes from ``fits`` (four panels; ``axes``: five in all): query-scaled probes
+    solid, key-scaled probes dashed, the unit-probe control dotted (‖W‖ panel)."""
     with style():
         fig, axes, made = _panels(axes, 5, figsize=(6.75, 1.9))
         ax = axes[0]
-        tau = noise[(noise.sweep == "tau") & noise.scaled]
+        ours = noise[noise.probes == "query-scaled"]
+        tau = ours[ours.sweep == "tau"]
         for k, (kind, g) in enumerate(tau.groupby("noise")):
             m = g.groupby("tau").err_max.mean()
             ax.plot(m.index, m.to_numpy(), "o-", color=PALETTE[k], label=kind, ms=2)
@@ -136,25 +140,29 @@ def plot_noise(noise, fits, *, axes=None):
         ax.set(xscale="log", yscale="log", xlabel="τ", ylabel="max |Ŵ − W|",
                title="max error vs τ")
         ax.legend(loc="upper left", fontsize=5)
+        styles = {"query-scaled": "o-", "key-scaled": "s--"}
         for ax, (sweep, col, label) in zip(axes[1:], [("norm", "norm", "‖W‖₂"),
                                                       ("dim", "d", "d"),
                                                       ("margin", "margin", "μ"),
-                                                      ("repeats", "repeats", "repeats R")],
+                                                      ("repeats", "repeats", "R")],
                                            strict=True):
-            g = noise[(noise.sweep == sweep) & noise.scaled]
-            for k, (kind, h) in enumerate(g.groupby("noise")):
+            g = noise[noise.sweep == sweep]
+            for k, ((design, kind), h) in enumerate(g[g.probes != "unit"]
+                                                    .groupby(["probes", "noise"])):
                 m = h.groupby(col).err_fro.mean()
-                f = fits[(fits.sweep == sweep) & (fits.noise == kind)]
+                f = fits[(fits.sweep == sweep) & (fits.noise == kind)
+                         & (fits.probes == design)]
                 slope = f"{float(f.slope.iloc[0]):+.2f}" if len(f) else "–"
-                ax.plot(m.index, m.to_numpy(), "o-", ms=2, color=PALETTE[k],
-                        label=f"{kind} {slope}")
+                short = "key" if design == "key-scaled" else "query"
+                name = f"{short} {slope}" if sweep != "repeats" else f"{kind} {slope}"
+                ax.plot(m.index, m.to_numpy(), styles.get(design, "o-"), ms=2,
+                        color=PALETTE[k % len(PALETTE)], label=name)
             if sweep == "norm":
-                un = noise[noise.sweep == "unscaled"].groupby("norm").err_fro.mean()
+                un = g[g.probes == "unit"].groupby("norm").err_fro.mean()
                 un = un.replace(np.inf, np.nan)
-                ax.plot(un.index, un.to_numpy(), "x:", color=PALETTE[3], label="unscaled")
-            pred = f[["predicted"]].iloc[0, 0] if len(f) else None
-            ax.set(xscale="log", yscale="log", xlabel=label,
-                   title=f"slope pred {pred:+g}" if pred is not None else "")
+                ax.plot(un.index, un.to_numpy(), "x:", color=PALETTE[3], label="unit")
+            ax.set(xscale="log", yscale="log", xlabel=label if label != "R" else "repeats R",
+                   title=f"error vs {label}")
             ax.legend(loc="best", fontsize=5)
         axes[1].set_ylabel("‖Ŵ − W‖_F (mean)")
         for ax in axes:

@@ -41,6 +41,8 @@ from ._query_learners import pair_queries as pair_queries
 from ._query_low_rank import LowRankEstimate as LowRankEstimate
 from ._query_low_rank import learn_low_rank as learn_low_rank
 from ._query_low_rank import solve_low_rank as solve_low_rank
+from ._query_multi_head import MultiHeadEstimate as MultiHeadEstimate
+from ._query_multi_head import learn_multi_head as learn_multi_head
 from ._query_oracle import AttentionOracle as AttentionOracle
 from ._query_oracle import MultiHeadOracle as MultiHeadOracle
 from ._query_oracle import Noise as Noise

@@ -118,16 +118,26 @@ def _nuclear(a, b, y, *, iterations, tol):
     return X.reshape(d, d), it, res
 
 
+# below this many entries in the largest dense matrix (J: m × 2dr, or 𝒜: m × d²) one BLAS
+# thread is faster: threading small GEMMs costs more than it saves, badly so on a loaded machine
+_ONE_THREAD_BELOW = 2_000_000
+
+
 def solve_low_rank(a, b, y, rank: int, *, method: str = "factored",
                    iterations: int | None = None, tol: float = 1e-12):
     """Ŵ from rank-one measurements y_k = a_kᵀ W b_k: ``factored`` (Levenberg–Marquardt on
     W = A Bᵀ, rank known; 30 iterations by default) or ``nuclear`` (ADMM, no rank needed;
     600 iterations by default). Returns (Ŵ, iterations, relative residual)."""
-    if method == "factored":
-        return _factored(a, b, y, rank, iterations=iterations or 30, tol=tol)
-    if method == "nuclear":
+    from threadpoolctl import threadpool_limits
+
+    m, d = a.shape
+    if method not in ("factored", "nuclear"):
+        raise ValueError(f"unknown low-rank method {method!r}; known: factored, nuclear")
+    size = m * (2 * d * rank if method == "factored" else d * d)
+    with threadpool_limits(1 if size < _ONE_THREAD_BELOW else None, user_api="blas"):
+        if method == "factored":
+            return _factored(a, b, y, rank, iterations=iterations or 30, tol=tol)
         return _nuclear(a, b, y, iterations=iterations or 600, tol=tol)
-    raise ValueError(f"unknown low-rank method {method!r}; known: factored, nuclear")
 
 
 def learn_low_rank(oracle, rank: int, m: int, *, seed: int, method: str = "factored",

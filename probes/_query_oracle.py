@@ -151,16 +151,19 @@ class MultiHeadOracle(_Counted):
 class TransformerOracle(_Counted):
     """A one-layer single-head transformer with a ReLU feed-forward read-out:
 
-        a(X) = V Xᵀ softmax(X W x_N) ∈ R^k,      f(X) = uᵀ ReLU(M a(X)),
+        a(X) = V Xᵀ softmax(X W x_N) ∈ R^k,      f(X) = uᵀ ReLU(M a(X) + b),
 
-    ``W: [d, d]``, ``V: [k, d]``, ``M: [h, k]``, ``u: [h]`` (no biases: with biases the odd
-    part below picks up the FFN's kinks). Because the logits are even in X and ReLU(t) −
+    ``W: [d, d]``, ``V: [k, d]``, ``M: [h, k]``, ``u: [h]``, hidden bias ``bias`` b: [h]
+    (default none). Without the bias, because the logits are even in X and ReLU(t) −
     ReLU(−t) = t, the odd part is a single head with an effective value vector:
 
         f(X) − f(−X) = softmax(X W x_N)ᵀ X v_eff,      v_eff = Vᵀ Mᵀ u.
+
+    With a bias, ReLU(t + b) − ReLU(−t + b) ≠ t, and the odd part is not one head: the
+    negative control of the reduction (claim B5).
     """
 
-    def __init__(self, W, V, M, u, *, dtype=torch.float64, device: str = "cpu",
+    def __init__(self, W, V, M, u, *, bias=None, dtype=torch.float64, device: str = "cpu",
                  noise: Noise | None = None):
         d = W.shape[0]
         if W.shape != (d, d) or V.shape[1] != d or M.shape[1] != V.shape[0] or \
@@ -168,13 +171,17 @@ class TransformerOracle(_Counted):
             raise ValueError("need W: [d, d], V: [k, d], M: [h, k], u: [h]; got "
                              f"{tuple(W.shape)}, {tuple(V.shape)}, {tuple(M.shape)}, "
                              f"{tuple(u.shape)}")
-        self._W, self._V, self._M, self._u = (t.to(device=device, dtype=dtype)
-                                              for t in (W, V, M, u))
+        if bias is not None and bias.shape != u.shape:
+            raise ValueError(f"bias must be [h] = {tuple(u.shape)}, got {tuple(bias.shape)}")
+        bias = torch.zeros_like(u) if bias is None else bias
+        self._W, self._V, self._M, self._u, self._b = (t.to(device=device, dtype=dtype)
+                                                       for t in (W, V, M, u, bias))
         self._setup(d, dtype, device, noise)
 
     @property
     def effective_value(self) -> torch.Tensor:
-        """v_eff = Vᵀ Mᵀ u (float64) — what the odd-part reduction recovers as v."""
+        """v_eff = Vᵀ Mᵀ u (float64) — what the odd-part reduction recovers as v (when the
+        FFN has no bias)."""
         return (self._V.T @ self._M.T @ self._u).to(torch.float64)
 
     def __call__(self, X: torch.Tensor) -> torch.Tensor:
@@ -182,5 +189,5 @@ class TransformerOracle(_Counted):
         keys = X[:, -1, :] @ self._W.T
         weights = torch.softmax(torch.bmm(X, keys[:, :, None])[..., 0], dim=-1)  # [B, N]
         a = torch.bmm(weights[:, None, :], X)[:, 0, :] @ self._V.T  # [B, k]
-        out = self._noisy(torch.relu(a @ self._M.T) @ self._u)
+        out = self._noisy(torch.relu(a @ self._M.T + self._b) @ self._u)
         return out[0] if single else out

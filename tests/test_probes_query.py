@@ -139,6 +139,22 @@ def test_pair_query_builders_agree_and_chunking_changes_nothing():
     assert oracle.log.calls == 1 + d
 
 
+def test_a_hidden_bias_breaks_the_odd_part_reduction():
+    from attnlab.probes import TransformerOracle
+
+    d = 5
+    g = torch.Generator().manual_seed(7)
+    W, V = torch.randn(d, d, generator=g).double() / 3, torch.randn(3, d, generator=g).double()
+    M, u = torch.randn(8, 3, generator=g).double(), torch.randn(8, generator=g).double()
+    bias = torch.randn(8, generator=g).double()
+    X = torch.randn(300, 4, d, generator=g, dtype=torch.float64)
+    for b, broken in ((None, False), (bias, True)):
+        oracle = TransformerOracle(W, V, M, u, bias=b)
+        head = AttentionOracle(W, oracle.effective_value)(X)
+        residual = float((oracle(X) - oracle(-X) - head).abs().max())
+        assert (residual > 1e-3) if broken else (residual <= 1e-12)
+
+
 def test_transformer_odd_part_is_one_head_and_is_learned():
     from attnlab.probes import TransformerOracle, learn_transformer
 
@@ -203,8 +219,30 @@ def test_noisy_learner_is_linear_in_tau_and_within_its_bound():
     big = W / B * 40  # logits far past ½: unit probes saturate, scaled ones do not
     noise = Noise("uniform", 1e-6, seed=4)
     scaled = learn_noisy(AttentionOracle(big, v, noise=noise), norm_bound=40.0)
-    unit = learn_noisy(AttentionOracle(big, v, noise=noise), norm_bound=40.0, scaled=False)
+    unit = learn_noisy(AttentionOracle(big, v, noise=noise), norm_bound=40.0, probes="unit")
     assert float((unit.W - big).abs().max()) > 10 * float((scaled.W - big).abs().max())
+
+
+def test_key_scaled_probes_lose_a_factor_of_the_norm_and_stay_within_their_bound():
+    """Both designs keep every logit in [−½, ½]; scaling only the key's component also
+    shrinks the value signal, so the error grows like ‖W‖² instead of ‖W‖."""
+    from attnlab import theory
+    from attnlab.probes import Noise, learn_noisy
+
+    W0, v = _head(6, 1.0, 12)
+    v = torch.sign(v) * (1 + v.abs())
+    errors = {}
+    for design in ("query-scaled", "key-scaled"):
+        for B in (1.0, 16.0):
+            W = W0 / torch.linalg.matrix_norm(W0, 2) * B
+            oracle = AttentionOracle(W, v, noise=Noise("uniform", 1e-7, seed=5))
+            est = learn_noisy(oracle, norm_bound=B, probes=design)
+            err = float((est.W - W).abs().max())
+            assert err <= float(theory.noisy_entry_bound(1e-7, B, float(v.abs().min()),
+                                                         probes=design))
+            errors[design, B] = err
+    growth = {d: errors[d, 16.0] / errors[d, 1.0] for d in ("query-scaled", "key-scaled")}
+    assert 8 < growth["query-scaled"] < 32 and 120 < growth["key-scaled"] < 512
 
 
 @pytest.mark.parametrize("method", ["factored", "nuclear"])
@@ -241,3 +279,26 @@ def test_first_order_unit_probe_error_matches_float32_measurements():
     predicted = float(np.sqrt((theory.unit_probe_error(Wt.numpy(), vt.numpy(),
                                                        np.finfo(np.float32).eps) ** 2).mean()))
     assert 0.05 <= measured / predicted <= 2
+
+
+@pytest.mark.parametrize("heads", [2, 3])
+def test_canonical_multi_head_learner_within_the_budget(heads):
+    """Generic heads come back in canonical order (sorted by v_h[0]) from at most
+    4Hd² − 2H + 1 queries, counted by the oracle."""
+    from attnlab import theory
+    from attnlab.probes import MultiHeadOracle, learn_multi_head
+    from attnlab.probes._query_multi_head import multi_head_design
+
+    d = 5
+    g = torch.Generator().manual_seed(heads)
+    W = torch.randn(heads, d, d, generator=g, dtype=torch.float64) / d**0.5
+    v = torch.randn(heads, d, generator=g, dtype=torch.float64)
+    oracle = MultiHeadOracle(W, v)
+    est = learn_multi_head(oracle, heads, seed=1)
+    budget = theory.canonical_multi_head_count(d, heads)
+    p, q = multi_head_design(d, heads, budget)
+    assert est.queries == oracle.log.queries == d + 2 * heads * (p * q + p - 1) <= budget
+    order = torch.argsort(-v[:, 0])
+    assert max_rel_error(est.W, W[order]) <= 1e-5 and max_rel_error(est.v, v[order]) <= 1e-6
+    with pytest.raises(ValueError):
+        multi_head_design(d, heads, budget=d * d)

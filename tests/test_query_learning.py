@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from attnlab.reproductions import REPRODUCED, run_paper
-from attnlab.reproductions._claims import INCONCLUSIVE, NOT_REPRODUCED, VERDICTS
+from attnlab.reproductions import run_paper
+from attnlab.reproductions._claims import INCONCLUSIVE, NOT_REPRODUCED
 
 IDS = [f"B{i}" for i in range(1, 9)]
 
@@ -23,23 +23,26 @@ def test_outputs_and_verdicts(ql_run):
     run = out / "query-learning" / "smoke"
     verdict = json.loads((run / "verdict.json").read_text())
     assert [c["id"] for c in verdict["claims"]] == IDS
-    assert all(c["verdict"] in VERDICTS for c in verdict["claims"])
     figures = {p.name for p in (run / "figures").iterdir()}
     assert {"query_counts.png", "precision.png", "phase_transition.png", "noise.png"} <= figures
-    for t in ("exact", "breakdown", "transitions", "noise_fits", "multihead"):
+    for t in ("exact", "breakdown", "transitions", "noise_fits", "multihead", "canonical"):
         assert (run / "tables" / f"{t}.csv").is_file()
     claims = {c.id: c for c in result.claims}
-    # B1: the oracle's own count, d² + d, at rounding-level error
-    assert claims["B1"].verdict == REPRODUCED
-    exact = result.tables["exact"]
-    assert (exact.queries == exact.d ** 2 + exact.d).all()
-    assert claims["B5"].verdict == REPRODUCED and claims["B6"].verdict == REPRODUCED
-    assert claims["B7"].verdict == INCONCLUSIVE  # not built: says so, does not pretend
+    # smoke data is too thin to decide anything: never "reproduced", and each claim says why
+    for cid in IDS[:7]:
+        assert claims[cid].verdict == INCONCLUSIVE, cid
+        assert "too little data" in claims[cid].measurement, cid
     assert claims["B8"].verdict == INCONCLUSIVE  # GPU scale only
+    # what was measured is still right: the oracle's own count, d² + d
+    exact = result.tables["exact"]
+    assert (exact.queries == exact.d ** 2 + exact.d).all() and exact.err_W.max() <= 1e-9
     # the precision study finds the float64 breakdown near ln(2/ε) ≈ 36.7
     b = result.tables["breakdown"].set_index("dtype")
     assert b.loc["float64", "breakdown_measured"] == pytest.approx(36.7, rel=0.15)
     assert b.adaptive_nonfinite.sum() == 0
+    # the biased control breaks the transformer reduction, the bias-free model does not
+    tf = result.tables["transformer"]
+    assert tf[tf.bias].identity_rel.min() > 1e-3 > 1e-12 >= tf[~tf.bias].identity_rel.max()
 
 
 def test_b1_fails_when_a_learner_asks_one_query_too_many(ql_run, monkeypatch):
@@ -60,6 +63,7 @@ def test_b1_fails_when_a_learner_asks_one_query_too_many(ql_run, monkeypatch):
     payloads = [CELL_FUNCTION.fn(c.params, c.seed) for c in grid]
     t = dict(result.tables, exact=tables.build_tables(config, grid, payloads)["exact"])
     b1 = claims.CLAIMS["B1"](config, t)
+    # an exact count refutes the claim even where the data are too thin for anything else
     assert b1.id == "B1" and b1.verdict == NOT_REPRODUCED
 
 

@@ -42,6 +42,7 @@ from ._pooled import pooled_alpha_kappa as pooled_alpha_kappa
 from ._pooled import pooled_prediction as pooled_prediction
 from ._pooled import pooled_thresholds as pooled_thresholds
 from ._pooled import rho_profile as rho_profile
+from ._query import NOISY_PROBES as NOISY_PROBES
 from ._query import SIGMOID_SLOPE_HALF as SIGMOID_SLOPE_HALF
 from ._query import breakdown_logit as breakdown_logit
 from ._query import canonical_multi_head_count as canonical_multi_head_count
@@ -49,4 +50,5 @@ from ._query import equivalent_multi_head_pairs as equivalent_multi_head_pairs
 from ._query import exact_query_count as exact_query_count
 from ._query import low_rank_dof as low_rank_dof
 from ._query import noisy_entry_bound as noisy_entry_bound
+from ._query import noisy_probe_scales as noisy_probe_scales
 from ._query import unit_probe_error as unit_probe_error

@@ -18,8 +18,8 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["exact_query_count", "breakdown_logit", "equivalent_multi_head_pairs", "low_rank_dof",
-           "canonical_multi_head_count", "noisy_entry_bound", "unit_probe_error",
-           "SIGMOID_SLOPE_HALF"]
+           "canonical_multi_head_count", "noisy_entry_bound", "noisy_probe_scales",
+           "unit_probe_error", "SIGMOID_SLOPE_HALF", "NOISY_PROBES"]
 
 
 def exact_query_count(d: int, *, transformer: bool = False) -> int:
@@ -65,28 +65,53 @@ def low_rank_dof(d: int, r: int) -> int:
 def canonical_multi_head_count(d: int, heads: int) -> int:
     """4Hd² − 2H + 1: queries of the canonical multi-head learner of the follow-up by Kim et
     al. (arXiv 2608.03294), as quoted by our secondary notes; that paper was not available to
-    us (claim B7 in ``reproductions/query_learning/README.md``). ``heads`` is H, ``d`` the
-    width."""
+    us, so its algorithm is not ours: ``probes.learn_multi_head`` is our own learner, run within
+    this budget (claim B7 in ``reproductions/query_learning/README.md``). ``heads`` is H, ``d``
+    the width."""
     return 4 * heads * d * d - 2 * heads + 1
 
 
 SIGMOID_SLOPE_HALF = float(np.exp(-0.5) / (1 + np.exp(-0.5)) ** 2)  # σ'(½) = σ(½)(1 − σ(½))
 
 
-def noisy_entry_bound(tau, norm_bound, margin):
-    """First-order worst case of the scaled-probe learner (``probes.learn_noisy``), per entry:
+NOISY_PROBES = ("query-scaled", "key-scaled")
 
-        |ΔW_ij| ≤ 2B (2 + t) τ / (μ σ'(½)),   t = 1/(2B),
 
-    from σ̂ = (f − t v̂_j)/v̂_i with |Δf|, |Δv̂| ≤ τ, |σ| ≤ 1, μ = min|v_i|, and
-    |Δlogit| ≤ |Δσ|/σ'(½) on |logit| ≤ ½; ΔW = Δlogit/t. τ is ``tau`` (the oracle's additive
-    tolerance), B ``norm_bound`` (≥ max|W_ij|), μ ``margin``; arrays broadcast. Our
-    derivation, not the paper's constant (its theorem text was not found; only the abstract
-    and introduction are public to us). Our secondary notes state the scaling ‖W‖² d / μ
-    (claim B4 in ``reproductions/query_learning/README.md``)."""
-    tau, B, mu = (np.asarray(x, dtype=np.float64) for x in (tau, norm_bound, margin))
-    t = 1 / (2 * B)
-    return 2 * B * (2 + t) * tau / (mu * SIGMOID_SLOPE_HALF)
+def noisy_probe_scales(norm_bound, probes: str = "query-scaled"):
+    """(s, t) of the noisy learner's length-2 probes x₁ = s e_i + t e_j, x₂ = t e_j, whose
+    logit difference is s t W_ij; both designs have s t = 1/(2B), so every logit is in
+    [−½, ½] when B ≥ max|W_ij|:
+
+    - ``query-scaled`` (our learner): s = 1, t = 1/(2B) — the value signal s v_i stays O(1);
+    - ``key-scaled`` (the design our secondary notes attach the ‖W‖² d/μ scaling to):
+      s = 1/(2B), t = 1 — only the key's extra component is scaled, so the value signal
+      s v_i shrinks like 1/B as well.
+    """
+    B = np.asarray(norm_bound, dtype=np.float64)
+    if probes == "query-scaled":
+        return np.ones_like(B), 1 / (2 * B)
+    if probes == "key-scaled":
+        return 1 / (2 * B), np.ones_like(B)
+    raise ValueError(f"unknown probe design {probes!r}; known: {', '.join(NOISY_PROBES)}")
+
+
+def noisy_entry_bound(tau, norm_bound, margin, *, probes: str = "query-scaled"):
+    """First-order worst case of the noisy learner (``probes.learn_noisy``), per entry, for
+    probes x₁ = s e_i + t e_j, x₂ = t e_j (:func:`noisy_probe_scales`):
+
+        |ΔW_ij| ≤ (1 + s + t) τ / (s² t μ σ'(½)),
+
+    from σ̂ = (f − t v̂_j)/(s v̂_i) with |Δf|, |Δv̂| ≤ τ and |σ| ≤ 1, so |Δσ| ≤ (1 + s + t)τ/(sμ);
+    |Δlogit| ≤ |Δσ|/σ'(½) on |logit| ≤ ½; ΔW = Δlogit/(s t). With the query-scaled probes
+    (s = 1, t = 1/(2B)) this is 2B (2 + t) τ / (μ σ'(½)): linear in B. With the key-scaled
+    probes (s = 1/(2B), t = 1) it is (2B)² (2 + s) τ / (μ σ'(½)): quadratic in B, the ‖W‖²
+    our secondary notes give. τ is ``tau`` (the oracle's additive tolerance), B
+    ``norm_bound`` (≥ max|W_ij|), μ ``margin`` (min|v_i|); arrays broadcast. Our derivation,
+    not the paper's constant (its theorem text was not found; only the abstract and
+    introduction are public to us; claim B4 in ``reproductions/query_learning/README.md``)."""
+    tau, mu = (np.asarray(x, dtype=np.float64) for x in (tau, margin))
+    s, t = noisy_probe_scales(norm_bound, probes)
+    return (1 + s + t) * tau / (s * s * t * mu * SIGMOID_SLOPE_HALF)
 
 
 def unit_probe_error(W, v, eps):

@@ -3,7 +3,8 @@
 Every cell builds its own hidden model from its seed, asks the oracle through a learner, and
 returns plain JSON: the oracle's query count, the error of the estimate, and what the claim
 needs. Kinds: ``exact`` (B1), ``precision`` (B2), ``lowrank`` (B3), ``noise`` (B4),
-``transformer`` (B5), ``multihead`` (B6), ``gpu`` (B8, on a GPU only).
+``transformer`` (B5; ``bias`` true is its negative control), ``multihead`` (B6),
+``canonical`` (B7), ``gpu`` (B8, on a GPU only).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import torch
 from attnlab import probes, theory
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
+from . import payloads
 from .config import Config
 
 __all__ = ["CELL_FUNCTION", "grid"]
@@ -112,18 +114,22 @@ def _noise_cell(p: dict, seed: int) -> dict:
         noise = probes.Noise(p["noise"], p["tau"], seed=seed + k)
         oracle = probes.AttentionOracle(W, v, noise=noise)
         est = probes.learn_noisy(oracle, norm_bound=B, repeats=p["repeats"],
-                                 scaled=p["scaled"])
+                                 probes=p["probes"])
         delta = (est.W - W).abs()
         finite = bool(torch.isfinite(est.W).all())
         runs.append({"err_fro": float(torch.linalg.norm(delta)) if finite else float("inf"),
                      "err_max": float(delta.max()) if finite else float("inf"),
                      "margin": float(v.abs().min()), "queries": oracle.log.queries,
                      "nonfinite": int((~torch.isfinite(est.W)).sum())})
-    bound = float(theory.noisy_entry_bound(p["tau"], B, min(r["margin"] for r in runs)))
+    margin = min(r["margin"] for r in runs)
+    bound = (float(theory.noisy_entry_bound(p["tau"], B, margin, probes=p["probes"]))
+             if p["probes"] in theory.NOISY_PROBES else float("inf"))  # unit probes: none
     return {"entry_bound": bound, "runs": runs}
 
 
 def _transformer_cell(p: dict, seed: int) -> dict:
+    """B5: a one-layer transformer without (``bias`` false) or with (the negative control) a
+    hidden bias b ~ N(0, 1/d), the size of M a(X) on the learner's unit probes."""
     d = p["d"]
     k, h = max(2, d // 2), 2 * d
     runs = []
@@ -133,7 +139,9 @@ def _transformer_cell(p: dict, seed: int) -> dict:
         V = torch.randn(k, d, generator=g, dtype=torch.float64) / d**0.5
         M = torch.randn(h, k, generator=g, dtype=torch.float64) / k**0.5
         u = torch.randn(h, generator=g, dtype=torch.float64) / h**0.5
-        oracle = probes.TransformerOracle(W, V, M, u)
+        bias = (torch.randn(h, generator=g, dtype=torch.float64) / d**0.5 if p["bias"]
+                else None)
+        oracle = probes.TransformerOracle(W, V, M, u, bias=bias)
         v_eff = oracle.effective_value
         X = torch.randn(p["queries"], 5, d, generator=g, dtype=torch.float64)
         odd = oracle(X) - oracle(-X)
@@ -148,30 +156,58 @@ def _transformer_cell(p: dict, seed: int) -> dict:
 
 
 def _multihead_cell(p: dict, seed: int) -> dict:
+    """B6: per seed, the three equivalent pairs (a third head shared by both sides at H = 3),
+    and the single-head learner's consistency check on each and on a true single head."""
     d, heads = p["d"], p["heads"]
-    pairs = theory.equivalent_multi_head_pairs(d, seed=seed)
-    g = _gen(seed)
-    X = torch.randn(p["queries"], 5, d, generator=g, dtype=torch.float64)
-    extra_W = torch.randn(heads - 2, d, d, generator=g, dtype=torch.float64) / d**0.5
-    extra_v = torch.randn(heads - 2, d, generator=g, dtype=torch.float64)
-    out = {}
-    for kind, ((W1, v1), (W2, v2)) in pairs.items():
-        W1, v1, W2, v2 = (torch.from_numpy(a) for a in (W1, v1, W2, v2))
-        # H = 3: the same third head added to both sides
-        W1, W2 = torch.cat([W1, extra_W]), torch.cat([W2, extra_W])
-        v1, v2 = torch.cat([v1, extra_v]), torch.cat([v2, extra_v])
-        a, b = probes.MultiHeadOracle(W1, v1), probes.MultiHeadOracle(W2, v2)
-        distance = float(torch.sqrt(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()))
-        fa = a(X)
-        out[kind] = {"distance": distance, "max_output_diff": float((fa - b(X)).abs().max()),
-                     "output_scale": float(fa.abs().max())}
-        flagged = probes.consistency_check(a, probes.learn_exact(a), seed=seed)
-        out[kind]["consistency_multi"] = flagged
-    single = probes.AttentionOracle(torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5,
-                                    torch.randn(d, generator=g, dtype=torch.float64))
-    out["consistency_single"] = probes.consistency_check(single, probes.learn_exact(single),
-                                                         seed=seed)
-    return out
+    out = []
+    for k in range(p["seeds"]):
+        pairs = theory.equivalent_multi_head_pairs(d, seed=seed + k)
+        g = _gen(seed + k)
+        X = torch.randn(p["queries"], 5, d, generator=g, dtype=torch.float64)
+        extra_W = torch.randn(heads - 2, d, d, generator=g, dtype=torch.float64) / d**0.5
+        extra_v = torch.randn(heads - 2, d, generator=g, dtype=torch.float64)
+        row = {}
+        for kind, ((W1, v1), (W2, v2)) in pairs.items():
+            W1, v1, W2, v2 = (torch.from_numpy(a) for a in (W1, v1, W2, v2))
+            W1, W2 = torch.cat([W1, extra_W]), torch.cat([W2, extra_W])
+            v1, v2 = torch.cat([v1, extra_v]), torch.cat([v2, extra_v])
+            a, b = probes.MultiHeadOracle(W1, v1), probes.MultiHeadOracle(W2, v2)
+            distance = float(torch.sqrt(((W1 - W2) ** 2).sum() + ((v1 - v2) ** 2).sum()))
+            fa = a(X)
+            row[kind] = {"distance": distance,
+                         "max_output_diff": float((fa - b(X)).abs().max()),
+                         "output_scale": float(fa.abs().max()),
+                         "consistency_multi": probes.consistency_check(
+                             a, probes.learn_exact(a), seed=seed + k)}
+        single = probes.AttentionOracle(
+            torch.randn(d, d, generator=g, dtype=torch.float64) / d**0.5,
+            torch.randn(d, generator=g, dtype=torch.float64))
+        row["consistency_single"] = probes.consistency_check(
+            single, probes.learn_exact(single), seed=seed + k)
+        out.append(row)
+    return {"seeds": out}
+
+
+def _canonical_cell(p: dict, seed: int) -> dict:
+    """B7: the canonical multi-head learner on generic H-head models, W_h ~ N(0, 1/d),
+    v_h ~ N(0, I); error against the truth in canonical order (sorted by v_h[0])."""
+    d, heads = p["d"], p["heads"]
+    runs = []
+    for k in range(p["seeds"]):
+        g = _gen(seed + k)
+        W = torch.randn(heads, d, d, generator=g, dtype=torch.float64) / d**0.5
+        v = torch.randn(heads, d, generator=g, dtype=torch.float64)
+        oracle = probes.MultiHeadOracle(W, v)
+        est = probes.learn_multi_head(oracle, heads, seed=seed + 7919 * (k + 1))
+        order = torch.argsort(-v[:, 0])
+        fitted = probes.MultiHeadOracle(est.W.nan_to_num(), est.v.nan_to_num())
+        X = torch.randn(1000, 5, d, generator=g, dtype=torch.float64)
+        runs.append({"queries": est.queries, "max_length": est.max_length,
+                     "err_W": _rel(est.W.nan_to_num(), W[order]),
+                     "err_v": _rel(est.v.nan_to_num(), v[order]),
+                     "consistency": float((fitted(X) - oracle(X)).abs().max()),
+                     "rows": est.rows, "directions": est.directions})
+    return {"budget": theory.canonical_multi_head_count(d, heads), "runs": runs}
 
 
 def _gpu_cell(p: dict, seed: int) -> dict:
@@ -204,14 +240,31 @@ def _gpu_cell(p: dict, seed: int) -> dict:
 
 _KINDS = {"exact": _exact_cell, "precision": _precision_cell, "lowrank": _lowrank_cell,
           "noise": _noise_cell, "transformer": _transformer_cell, "multihead": _multihead_cell,
-          "gpu": _gpu_cell}
+          "canonical": _canonical_cell, "gpu": _gpu_cell}
 
 
 def _cell(params: dict, seed: int) -> dict:
-    return run_kind(_KINDS, params, seed)
+    """One cell. The CPU kinds work on small tensors (d ≤ 32 at quick scale), where torch's
+    and BLAS's thread pools only add contention (ten- to forty-fold slower on a busy 2-core
+    machine), so they run on one thread; the low-rank solver picks its BLAS thread count by
+    problem size, the GPU cells keep the engine's budget."""
+    from threadpoolctl import threadpool_limits
+
+    if params["kind"] == "gpu" or (params["kind"] == "lowrank" and params["d"] > 32):
+        return run_kind(_KINDS, params, seed)
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        with threadpool_limits(1, user_api="blas"):
+            return run_kind(_KINDS, params, seed)
+    finally:
+        torch.set_num_threads(before)
 
 
-CELL_FUNCTION = CellFunction(name="query_learning.cell", version=3, fn=_cell)
+# version 4: noise cells name their probe design, transformer cells their bias, multihead
+# cells run several seeds, canonical (B7) cells are new; small cells run on one thread
+CELL_FUNCTION = CellFunction(name="query_learning.cell", version=4, fn=_cell,
+                             check=payloads.check)
 
 
 def _seed(config: Config, *parts) -> int:
@@ -219,19 +272,23 @@ def _seed(config: Config, *parts) -> int:
 
 
 def _noise_params(config: Config):
-    """(sweep, params) of every B4 cell: τ per noise kind, then one factor at a time."""
+    """(sweep, params) of every B4 cell: τ per noise kind (query-scaled probes), then one
+    factor at a time for both probe designs (and the unit-probe control over ‖W‖), then the
+    repeats."""
     base = {"d": config.noise_d, "norm": config.noise_norm, "margin": config.noise_margin,
-            "tau": config.noise_sweep_tau, "noise": "uniform", "repeats": 1, "scaled": True}
+            "tau": config.noise_sweep_tau, "noise": "uniform", "repeats": 1,
+            "probes": "query-scaled"}
     for kind in ("uniform", "gaussian", "adversarial"):
         for tau in config.noise_tau:
             yield "tau", {**base, "noise": kind, "tau": tau}
-    for norm in config.noise_norms:
-        yield "norm", {**base, "norm": norm}
-        yield "unscaled", {**base, "norm": norm, "scaled": False}
-    for d in config.noise_dims:
-        yield "dim", {**base, "d": d}
-    for mu in config.noise_margins:
-        yield "margin", {**base, "margin": mu}
+    for design in ("query-scaled", "key-scaled", "unit"):
+        for norm in config.noise_norms:
+            yield "norm", {**base, "norm": norm, "probes": design}
+    for design in ("query-scaled", "key-scaled"):
+        for d in config.noise_dims:
+            yield "dim", {**base, "d": d, "probes": design}
+        for mu in config.noise_margins:
+            yield "margin", {**base, "margin": mu, "probes": design}
     for kind in ("uniform", "gaussian", "adversarial"):
         for r in config.noise_repeats:
             yield "repeats", {**base, "noise": kind, "tau": config.noise_repeat_tau,
@@ -252,6 +309,8 @@ def grid(config: Config) -> list[Cell]:
             for r in config.lowrank_r:
                 if r > d // 2 or d * r > config.lowrank_max_dr:
                     continue
+                if max(config.lowrank_ratio) * theory.low_rank_dof(d, r) > d * d:
+                    continue  # the grid reaches d² measurements: B3 cannot judge it there
                 for ratio in config.lowrank_ratio:
                     params = {"kind": "lowrank", "method": method, "d": d, "r": r,
                               "ratio": ratio, "trials": trials, "tol": config.success_tol}
@@ -267,11 +326,18 @@ def grid(config: Config) -> list[Cell]:
     for sweep, params in _noise_params(config):
         params = {"kind": "noise", "sweep": sweep, **params, "seeds": config.noise_seeds}
         cells.append(Cell(params, _seed(config, "noise", sorted(params.items()))))
-    for d in config.transformer_d:
-        cells.append(Cell({"kind": "transformer", "d": d, "seeds": config.transformer_seeds,
-                           "queries": 2000}, _seed(config, "transformer", d)))
+    for bias in (False, True):
+        for d in config.transformer_d:
+            cells.append(Cell({"kind": "transformer", "d": d, "bias": bias,
+                               "seeds": config.transformer_seeds, "queries": 2000},
+                              _seed(config, "transformer", d, bias)))
     for heads in (2, 3):
         cells.append(Cell({"kind": "multihead", "d": config.multihead_d, "heads": heads,
-                           "queries": config.multihead_queries},
+                           "queries": config.multihead_queries,
+                           "seeds": config.multihead_seeds},
                           _seed(config, "multihead", heads)))
+    for heads in config.canonical_heads:
+        cells.append(Cell({"kind": "canonical", "d": config.canonical_d, "heads": heads,
+                           "seeds": config.canonical_seeds},
+                          _seed(config, "canonical", config.canonical_d, heads)))
     return cells

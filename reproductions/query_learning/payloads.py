@@ -30,6 +30,9 @@ _TRANSFORMER_RUN = {"identity_rel": NUMBER, "queries": NUMBER, "max_length": NUM
 _PAIR = {"distance": NUMBER, "max_output_diff": NUMBER, "output_scale": NUMBER,
          "consistency_multi": NUMBER}
 PAIRS = ("permuted", "merged", "zero-value")  # theory.equivalent_multi_head_pairs' kinds
+_MULTIHEAD_SEED = {"consistency_single": NUMBER, **{pair: _PAIR for pair in PAIRS}}
+_CANONICAL_RUN = {"queries": NUMBER, "max_length": NUMBER, "err_W": NUMBER, "err_v": NUMBER,
+                  "consistency": NUMBER, "rows": NUMBER, "directions": NUMBER}
 _GPU_PROBES = {"queries": NUMBER, "calls": NUMBER, "seconds": NUMBER, "nonfinite": NUMBER,
                "err_W": NUMBER}
 _SPECS = {
@@ -38,11 +41,13 @@ _SPECS = {
     "lowrank": {"m": NUMBER, "runs": [_LOWRANK_RUN]},
     "noise": {"entry_bound": NUMBER, "runs": [_NOISE_RUN]},
     "transformer": {"runs": [_TRANSFORMER_RUN]},
-    "multihead": {"consistency_single": NUMBER, **{pair: _PAIR for pair in PAIRS}},
+    "multihead": {"seeds": [_MULTIHEAD_SEED]},
+    "canonical": {"budget": NUMBER, "runs": [_CANONICAL_RUN]},
     "gpu": {"unit": _GPU_PROBES, "adaptive": _GPU_PROBES},
 }
 # how many runs a cell makes, from its parameters
-_RUNS = {"exact": "seeds", "lowrank": "trials", "noise": "seeds", "transformer": "seeds"}
+_RUNS = {"exact": "seeds", "lowrank": "trials", "noise": "seeds", "transformer": "seeds",
+         "canonical": "seeds"}
 
 
 def check(params: dict, payload) -> None:
@@ -53,10 +58,12 @@ def check(params: dict, payload) -> None:
     elif kind == "precision":
         nonzero(payload["eps"], "payload.eps")
         length(payload["rows"], params["seeds"] * len(params["z"]), "payload.rows")
-    elif kind == "multihead":  # the tables make a row of every pair in the payload
-        for pair, entry in payload.items():
-            if pair != "consistency_single":
-                conform(entry, _PAIR, f"payload.{pair}")
+    elif kind == "multihead":  # the tables make a row of every pair in every seed's entry
+        length(payload["seeds"], params["seeds"], "payload.seeds")
+        for k, per_seed in enumerate(payload["seeds"]):
+            for pair, entry in per_seed.items():
+                if pair != "consistency_single":
+                    conform(entry, _PAIR, f"payload.seeds[{k}].{pair}")
     elif kind == "gpu":  # and of every probe kind
         for probe, entry in payload.items():
             conform(entry, _GPU_PROBES, f"payload.{probe}")
