@@ -310,3 +310,12 @@ def _beyond(kappa=(0.99, 1.01), bulk=(0.97, 1.0), rows=64, failing=0):
 ])
 def test_t8_verdicts(kwargs, verdict):
     assert judge("T8", _beyond(**kwargs)).verdict == verdict
+
+
+def test_t7_is_judged_on_byte_text_too():
+    """The control input was chosen after byte text was seen to push a head out of the band:
+    one byte-text head straddling the band leaves T7 undecided, whatever the control says."""
+    t = _models()
+    assert judge("T7", t).verdict == REPRODUCED
+    t["head_statistics"].loc[0, ["text_low", "text_high"]] = (1.09, 1.31)
+    assert judge("T7", t).verdict == INCONCLUSIVE
