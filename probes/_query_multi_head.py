@@ -95,23 +95,22 @@ def _polish(rho, R, z, c=None, *, iterations: int = 40):
     """Gauss–Newton on R(ρ) = Σ_h c_h σ(z_h + ln ρ): over (z, c), or over z alone with the
     values ``c`` fixed. Returns (z, c, condition number of the Jacobian)."""
     free_c = c is None
-    for _ in range(iterations):
+
+    def linearise(z, c):
+        """(weights, values, Jacobian) at z; free values are solved for first."""
         p = _weights(z, rho)
         if free_c:
             c = np.linalg.lstsq(p, R, rcond=None)[0]
         J = p * (1 - p) * c[None, :]
-        if free_c:
-            J = np.concatenate([J, p], axis=1)
+        return p, c, (np.concatenate([J, p], axis=1) if free_c else J)
+
+    for _ in range(iterations):
+        p, c, J = linearise(z, c)
         step = np.linalg.lstsq(J, p @ c - R, rcond=None)[0]
         z = z - step[:z.size]
         if not np.all(np.isfinite(z)) or np.abs(step).max() < 1e-15:
             break
-    p = _weights(z, rho)
-    if free_c:
-        c = np.linalg.lstsq(p, R, rcond=None)[0]
-    J = p * (1 - p) * c[None, :]
-    if free_c:
-        J = np.concatenate([J, p], axis=1)
+    _, c, J = linearise(z, c)
     cond = np.linalg.cond(J) if np.all(np.isfinite(J)) else np.inf
     return z, c, float(cond)
 
