@@ -138,8 +138,6 @@ def run_sweep(
                       for k, m, c in zip(keys, metas, cells, strict=True)]
     missing = [i for i, p in enumerate(payloads) if p is None]
     stats = SweepStats(total=len(cells), reused=len(cells) - len(missing))
-    if engine == "dask" and missing and scheduler:
-        check_scheduler(scheduler)  # a bad address is one line before anything starts
     bar = tqdm(total=len(cells), initial=stats.reused, desc=f"{slug} cells", unit="cell",
                disable=not progress, dynamic_ncols=True)
 
