@@ -1,8 +1,12 @@
-"""The exploration notebooks run top to bottom at quick scale, after the quick reproduction,
-reading its stored cells back instead of recomputing them (how a researcher meets them).
+"""The exploration notebooks run top to bottom, after a reproduction, reading its stored cells
+back instead of recomputing them (how a researcher meets them). They run at smoke scale here —
+every cell, plot and printed check of the notebook is exercised in seconds; the quick scale's
+numbers are the reproduction's (`make reproduce-all`), and ``ATTNLAB_NOTEBOOK_SCALE=quick``
+runs the notebooks there too.
 One test per built-in paper, found by discovery; ``EXPECTED`` adds what a paper's notebook
 must print beyond the checks every notebook passes."""
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -13,6 +17,7 @@ from attnlab.reproductions import get_paper, run_paper
 from attnlab.reproductions._registry import builtin_slugs
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+SCALE = os.environ.get("ATTNLAB_NOTEBOOK_SCALE", "smoke")
 
 # slug → (strings the notebook prints, least number of figures it shows)
 EXPECTED = {
@@ -25,9 +30,9 @@ EXPECTED = {
 
 @pytest.mark.slow
 @pytest.mark.parametrize("slug", builtin_slugs())
-def test_notebook_executes_at_quick_scale_from_stored_cells(slug, monkeypatch, tmp_path):
-    quick = run_paper(slug, scale="quick", device="cpu", out=tmp_path, progress=False)
-    monkeypatch.setenv("ATTNLAB_SCALE", "quick")
+def test_notebook_executes_from_stored_cells(slug, monkeypatch, tmp_path):
+    run = run_paper(slug, scale=SCALE, device="cpu", out=tmp_path, progress=False)
+    monkeypatch.setenv("ATTNLAB_SCALE", SCALE)
     monkeypatch.setenv("ATTNLAB_OUT", str(tmp_path))
     nb = nbformat.read(NOTEBOOKS / f"{slug}.ipynb", as_version=4)
     NotebookClient(nb, timeout=600, kernel_name="python3",
@@ -36,8 +41,8 @@ def test_notebook_executes_at_quick_scale_from_stored_cells(slug, monkeypatch, t
     printed = "".join(o.get("text", "") for o in outputs)
     images = sum("image/png" in o.get("data", {}) for o in outputs)
 
-    assert [c.id for c in quick.claims] == [c.id for c in get_paper(slug).claims]
-    assert f"0 cells computed, {quick.stats.total} read back" in printed
+    assert [c.id for c in run.claims] == [c.id for c in get_paper(slug).claims]
+    assert f"0 cells computed, {run.stats.total} read back" in printed
     strings, least_images = EXPECTED.get(slug, ((), 1))
     for s in strings:
         assert s in printed, s
