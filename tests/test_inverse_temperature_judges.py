@@ -257,8 +257,9 @@ def _models(control=(0.9, 1.1), spread=(0.02, 0.08), violations=0, rows=48, fail
                              columns=["draw", "control_low_min", "control_high_max",
                                       "median_spread", "low", "high"])
     return {"head_statistics": heads, "head_fits": fits,
-            "head_collapse": pd.DataFrame([("random-init GPT", sum(spread) / 2, *spread)],
-                                          columns=["model", "median_spread", "low", "high"]),
+            "head_collapse": pd.DataFrame(
+                [("random-init GPT", sum(spread) / 2, sum(spread) / 2, *spread)],
+                columns=["model", "median_spread", "corrected", "low", "high"]),
             "bounds": _bounds(violations=violations, at="minilm"), "head_curves": pd.DataFrame(
                 columns=["model", "layer", "head", "n", "x", "mean_pmax"]),
             "head_surrogate": surrogate}

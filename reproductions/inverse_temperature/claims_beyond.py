@@ -69,8 +69,8 @@ def _t7(spec, config: Config, t: dict):
         f"from {stats.control_ratio.min():.2f} to {stats.control_ratio.max():.2f} (intervals "
         f"{stats.control_low.min():.2f}–{stats.control_high.max():.2f}); byte text: "
         f"{stats.text_ratio.min():.2f} to {stats.text_ratio.max():.2f}; collapse, median head "
-        f"{collapse.median_spread:.3f} (noise-corrected 95% interval [{collapse.low:.3f}, "
-        f"{collapse.high:.3f}]); AIC prefers "
+        f"{collapse.median_spread:.3f} (noise-corrected {collapse.corrected:.3f}, 95% interval "
+        f"[{collapse.low:.3f}, {collapse.high:.3f}]); AIC prefers "
         f"C(log n)^ξ in {int(rnd.aic_prefers_log.sum())}/{len(rnd)} heads, median ξ̂ = "
         f"{rnd.xi.median():.2f}")
     numbers = {"bounds": {m: {"violations": v, "pairs": p} for m, (v, p) in tallies.items()},
@@ -78,6 +78,7 @@ def _t7(spec, config: Config, t: dict):
                "heads": stats.drop(columns="model").to_dict("records"),
                "collapse_median": [float(collapse.median_spread), float(collapse.low),
                                    float(collapse.high)],
+               "collapse_median_corrected": float(collapse.corrected),
                "aic_log_fraction": float(rnd.aic_prefers_log.mean()),
                "xi_median": float(rnd.xi.median())}
     notes = []

@@ -129,12 +129,18 @@ def _head_statistics(raw, rng, *, reps=BOOTSTRAP):
         "control_low", "control_high", "repetition_effect", "repetition_low", "repetition_high",
         "spread", "spread_low", "spread_high", "rows", "control_rows"])
     if stats.empty:
-        return stats, pd.DataFrame(columns=["model", "median_spread", "low", "high"])
+        return stats, pd.DataFrame(columns=["model", "median_spread", "corrected", "low",
+                                            "high"])
     median = float(stats["spread"].median())
-    low, high = interval(np.median(np.stack(spread_reps), axis=0), point=median)
-    collapse = pd.DataFrame([(RANDOM_INIT, median, max(float(low), 0.0),
+    median_reps = np.median(np.stack(spread_reps), axis=0)
+    low, high = interval(median_reps, point=median)
+    # the estimate the reflected interval belongs to: noise inflates a largest spread, and its
+    # replicates once more, so 2·point − median(replicates) removes that bias once (the
+    # interval then brackets this, not the raw spread)
+    corrected = max(2 * median - float(np.median(median_reps)), 0.0)
+    collapse = pd.DataFrame([(RANDOM_INIT, median, corrected, max(float(low), 0.0),
                               max(float(high), 0.0))],
-                            columns=["model", "median_spread", "low", "high"])
+                            columns=["model", "median_spread", "corrected", "low", "high"])
     return stats, collapse
 
 
