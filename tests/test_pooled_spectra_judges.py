@@ -191,3 +191,27 @@ def test_attention_claim_flips_and_its_weight_bound_can_fail():
     assert _verdict("T-A5", attention=_attention(noise=0.05)) == INCONCLUSIVE
     claim = CLAIMS["T-A5"]
     assert claim.limits["w_bound"] * 2.0 / (8 * np.sqrt(400)) < 2 / 8  # below the largest gap
+
+
+def test_pooled_verdict_does_not_let_opposite_errors_cancel():
+    from attnlab.reproductions.pooled_spectra.evidence import pooled_verdict
+    band, k = (-0.03, 0.03), 2.0
+    # each point 4.5% off in alternating directions, its interval straddling the band's edge:
+    # the average (0) sits inside the band, but the points do not share one error
+    means = np.array([0.045, -0.045] * 6)
+    ses = np.full(12, 0.01)
+    assert pooled_verdict(means, ses, k, band) == "inconclusive"
+    # the same points all on one side share an error: decided on their average (4.5% ± 0.6%)
+    assert pooled_verdict(np.abs(means), ses, k, band) == "not reproduced"
+    # small errors that share one value: reproduced on the average, though single points'
+    # intervals reach past the band
+    assert pooled_verdict(np.full(12, 0.01), np.full(12, 0.012), k, band) == "reproduced"
+
+
+def test_pooled_verdict_passes_an_ideal_model_at_least_95_percent():
+    from attnlab.reproductions.pooled_spectra.evidence import pooled_verdict
+    rng = np.random.default_rng(0)
+    ses = rng.uniform(0.004, 0.012, size=10)
+    passes = sum(pooled_verdict(rng.normal(0.0, ses), ses, 2.0, (-0.03, 0.03)) == "reproduced"
+                 for _ in range(400))
+    assert passes / 400 >= 0.95

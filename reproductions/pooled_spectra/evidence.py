@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import chi2
 
 from .._claims import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED, all_of, decide
 
 __all__ = ["mean_interval", "spike_means", "class_correlation", "first_reach",
            "bootstrap_rows", "interval_verdicts", "within", "pooled_verdict"]
+
+
+# level of the test that the points of a pooled check share one error (pooled_verdict)
+HOMOGENEITY = 0.01
 
 
 def mean_interval(values, k: float) -> tuple[float, float, float]:
@@ -35,22 +40,34 @@ def interval_verdicts(means, ses, k: float, band) -> list[str]:
                                                                   np.asarray(ses), strict=True)]
 
 
-def pooled_verdict(means, ses, k: float, band) -> str:
+def pooled_verdict(means, ses, k: float, band, *, homogeneity: float = HOMOGENEITY) -> str:
     """One verdict for a prediction checked at several points (θ values, τ values): any point
     whose mean ± k·SE lies outside ``band`` → not reproduced; otherwise ``decide`` on the
     inverse-variance weighted average of the points' errors ± k·SE_avg (SE_avg = (Σ SE⁻²)^(−1/2):
     independent seeds per point). Deciding on every point's interval instead would need every
     one of them inside the band, which an ideal model fails often once there are many points
-    or one noisy point near a transition."""
+    or one noisy point near a transition.
+
+    Averaging is only fair when the points measure one common error: signed errors of
+    opposite sign at different θ would cancel in the average and hide a prediction that is
+    wrong at both. So the points are first tested for a common value (Cochran's
+    Q = Σ (m_i − m̄)²/SE_i², χ² with n − 1 degrees of freedom); where it is rejected at level
+    ``homogeneity``, every point must lie inside the band on its own (``all_of`` their
+    intervals: inside → reproduced, any disjoint → not reproduced, else inconclusive)."""
     means, ses = np.asarray(means, dtype=np.float64), np.asarray(ses, dtype=np.float64)
     if means.size == 0:
         return INCONCLUSIVE
-    if NOT_REPRODUCED in interval_verdicts(means, ses, k, band):
+    per_point = interval_verdicts(means, ses, k, band)
+    if NOT_REPRODUCED in per_point:
         return NOT_REPRODUCED
     if np.all(ses > 0):
         weight = ses**-2.0
-        return within(float(means @ weight / weight.sum()), float(weight.sum() ** -0.5), k,
-                      band)
+        average = float(means @ weight / weight.sum())
+        if means.size > 1:
+            q = float(weight @ (means - average) ** 2)
+            if chi2.sf(q, means.size - 1) < homogeneity:
+                return all_of(per_point)
+        return within(average, float(weight.sum() ** -0.5), k, band)
     return within(float(means.mean()), float(np.sqrt(np.sum(ses**2)) / means.size), k, band)
 
 
