@@ -171,7 +171,14 @@ def _b3(spec, config: Config, t: dict):
              "there says nothing about compressed sensing: such (d, r) are shown but not "
              "judged. The ≪ d² + d part is judged at the largest valid d only: at d = 16, "
              "r = 2 an ideal learner with C = 2 uses exactly 136/272 = 0.50 of d² + d, so "
-             "that point tests the grid, not the claim. The surrogate draws one common "
+             "that point tests the grid, not the claim. \"O(rd) queries suffice\" is an "
+             "existence statement, so the query fraction is judged on the factored solver (the "
+             "one that runs at the largest d); nuclear-norm minimisation's C is judged for its "
+             "collapse only. C's brackets are conservative (the true transition lies inside its "
+             "grid bracket), so a spread bracket whose top equals the band's edge is inside "
+             "the band; one grid step coarser or finer can move it across — the ratio grid's "
+             "spacing is the resolution, and --seeds shows whether it holds. The "
+             "surrogate draws one common "
              "(pooled) success curve per solver for every valid (d, r).")
 
 
