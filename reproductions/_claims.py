@@ -30,7 +30,7 @@ import numpy as np
 
 __all__ = ["REPRODUCED", "NOT_REPRODUCED", "INCONCLUSIVE", "SOURCE_KINDS", "ClaimSpec",
            "ClaimList", "Claim", "Power", "surrogate_power", "verdict_from", "decide",
-           "all_of", "across_seeds"]
+           "all_of", "across_seeds", "enough_at_scale"]
 
 REPRODUCED = "reproduced"
 NOT_REPRODUCED = "not reproduced"
@@ -85,6 +85,9 @@ class ClaimSpec:
     judge: Callable | None = field(default=None, repr=False, compare=False)
     source_kind: str = "reconstruction"  # one of SOURCE_KINDS; ClaimList.claim requires it
     template: str = field(default="", repr=False)  # the criterion before formatting
+    # decided by an exact computation (an identity to rounding, closed-form theory against
+    # closed-form theory): no sample size enters, so even smoke scale decides it
+    exact: bool = False
 
     def __post_init__(self):
         if self.source_kind not in SOURCE_KINDS:
@@ -144,15 +147,18 @@ class ClaimList(Sequence):
         self._specs: list[ClaimSpec] = []
 
     def claim(self, id: str, *, statement: str, source: str, source_kind: str, criterion: str,
-              **limits):
+              exact: bool = False, **limits):
         """Declare a claim: ``source`` says where the paper makes it, ``source_kind`` whether
         that is the paper's own text ("paper"), a summary of it ("secondary") or our
-        assumption ("reconstruction"); ``limits`` are the criterion's numbers."""
+        assumption ("reconstruction"); ``exact`` that its verdict comes from an exact
+        computation, with no sample size in it (see :func:`enough_at_scale`); ``limits`` are
+        the criterion's numbers."""
         if any(s.id == id for s in self._specs):
             raise ValueError(f"claim {id} is declared twice")
 
         def register(judge: Callable) -> ClaimSpec:
-            spec = ClaimSpec(id, statement, source, criterion, limits, judge, source_kind)
+            spec = ClaimSpec(id, statement, source, criterion, limits, judge, source_kind,
+                             exact=exact)
             self._specs.append(spec)
             return spec
 
@@ -221,6 +227,25 @@ def across_seeds(runs: dict[int, list[Claim]]) -> list[Claim]:
             measurement=f"the verdict changes with the seed ({split} over {len(seeds)} seeds); "
                         f"seed {seeds[0]}: {claim.measurement}"))
     return out
+
+
+# the scale that checks the pipeline only; see enough_at_scale
+PIPELINE_SCALE = "smoke"
+
+
+def enough_at_scale(spec: ClaimSpec, claim: Claim, scale: str | None) -> Claim:
+    """The enough-data rule every paper shares (applied by ``Paper.judge``): a smoke-scale run
+    checks that the pipeline runs, on data sized for seconds, so it decides only claims
+    declared ``exact``; any other decided verdict there becomes inconclusive, and the
+    measurement says what it would have read. Above smoke scale, each claim's own interval,
+    data minimums and power check decide."""
+    if scale != PIPELINE_SCALE or spec.exact or claim.verdict == INCONCLUSIVE:
+        return claim
+    return replace(claim, verdict=INCONCLUSIVE, numbers={**claim.numbers,
+                                                          "verdict_on_thin_data": claim.verdict},
+                   measurement=f"{claim.measurement}; smoke scale checks the pipeline and "
+                               f"decides only exact claims (this data alone would read "
+                               f"'{claim.verdict}'): run --scale quick")
 
 
 def verdict_from(passed, *, enough_data: bool = True) -> str:

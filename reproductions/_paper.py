@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ._claims import Claim, ClaimSpec
+from ._claims import Claim, ClaimSpec, enough_at_scale
 from ._sweep import CellFunction
 
 __all__ = ["Paper", "SCALES"]
@@ -47,5 +47,7 @@ class Paper:
             raise ValueError(f"paper {self.slug}: claims without a judge: {unjudged}")
 
     def judge(self, config, tables) -> list[Claim]:
-        """Every claim's verdict, in the order the claims are declared."""
-        return [claim(config, tables) for claim in self.claims]
+        """Every claim's verdict, in the order the claims are declared, under the shared
+        enough-data rule (:func:`enough_at_scale`: smoke scale decides exact claims only)."""
+        scale = getattr(config, "scale", None)
+        return [enough_at_scale(claim, claim(config, tables), scale) for claim in self.claims]

@@ -120,3 +120,26 @@ def test_a_criterion_an_ideal_model_fails_cannot_decide():
     assert decided.verdict == REPRODUCED and decided.power == {"draws": 200, "passes": 200,
                                                                "rate": 1.0}
     assert decided.source_kind == "paper"
+
+
+def test_smoke_scale_decides_exact_claims_only():
+    from attnlab.reproductions._claims import enough_at_scale
+
+    claims = ClaimList()
+
+    @claims.claim("S", statement="s", source="x", source_kind="paper", criterion="c")
+    def _sampled(spec, config, tables):
+        return spec.result(prediction="p", measurement="m", verdict=decide(0.1, 0.2, (0, 1)))
+
+    @claims.claim("E", statement="e", source="x", source_kind="paper", criterion="c",
+                  exact=True)
+    def _exact(spec, config, tables):
+        return spec.result(prediction="p", measurement="m", verdict=decide(3, 3, (0, 1)))
+
+    sampled, exact = claims.judge(None, {})
+    capped = enough_at_scale(claims["S"], sampled, "smoke")
+    assert (sampled.verdict, capped.verdict) == ("reproduced", "inconclusive")
+    assert capped.numbers["verdict_on_thin_data"] == "reproduced"
+    assert "'reproduced'" in capped.measurement
+    assert enough_at_scale(claims["S"], sampled, "quick") is sampled
+    assert enough_at_scale(claims["E"], exact, "smoke").verdict == "not reproduced"

@@ -14,7 +14,6 @@ import torch
 
 from attnlab import probes, theory
 from attnlab.reproductions import run_paper
-from attnlab.reproductions._claims import VERDICTS
 from attnlab.reproductions.linear_attention_ntk import CLAIMS
 from attnlab.reproductions.linear_attention_ntk.config import make_config
 
@@ -173,7 +172,6 @@ def test_smoke_run_writes_a_verdict_for_every_claim(smoke):
     run = out / "linear-attention-ntk" / "smoke"
     verdict = json.loads((run / "verdict.json").read_text())
     assert [c["id"] for c in verdict["claims"]] == [f"T{i}" for i in range(1, 11)]
-    assert all(c["verdict"] in VERDICTS for c in verdict["claims"])
     for name in ("kernel_errors_synthetic", "width_law", "kappa_chain", "drift",
                  "function_gap", "malleability"):
         assert (run / "figures" / f"{name}.png").is_file()

@@ -191,12 +191,12 @@ def test_a_paper_from_another_package_is_found_judged_and_drawn(tmp_path):
     r = _cli("list", "--slugs", cwd=tmp_path, site=site)
     assert r.returncode == 0 and r.stdout.split()[-1] == "tiny-paper", r.stderr
     assert "inverse-temperature" in r.stdout.split()  # the built-in ones are still there
-    r = _cli("run", "tiny-paper", "--scale", "smoke", "--device", "cpu", "--out",
+    r = _cli("run", "tiny-paper", "--scale", "quick", "--device", "cpu", "--out",
              str(tmp_path / "out"), "--no-progress", cwd=tmp_path, site=site)
     assert r.returncode == 0, r.stderr
     import json
 
-    run = tmp_path / "out" / "tiny-paper" / "smoke"
+    run = tmp_path / "out" / "tiny-paper" / "quick"
     verdicts = {c["id"]: c["verdict"] for c in json.loads((run / "verdict.json").read_text())
                 ["claims"]}
     assert verdicts == {"V1": "reproduced", "V2": "not reproduced"}
@@ -204,7 +204,7 @@ def test_a_paper_from_another_package_is_found_judged_and_drawn(tmp_path):
     criterion = json.loads((run / "verdict.json").read_text())["claims"][0]["criterion"]
     assert criterion == "n·Var ± 3 SE inside 1 ± 10% for every n"  # formatted from its limits
 
-    r = _cli("run", "tiny-paper", "--scale", "smoke", "--device", "cpu", "--out",
+    r = _cli("run", "tiny-paper", "--scale", "quick", "--device", "cpu", "--out",
              str(tmp_path / "out"), "--no-progress", "--seeds", "3", cwd=tmp_path, site=site)
     assert r.returncode == 0, r.stderr
     assert "6 cells computed, 3 reused" in r.stdout  # seed 0's cells come from the store

@@ -31,7 +31,7 @@ PAPER_N = {"mnist": 60_000, "cifar10": 50_000}
 CLAIMS = ClaimList()
 
 
-@CLAIMS.claim("T1", source_kind="paper",
+@CLAIMS.claim("T1", source_kind="paper", exact=True,
               statement="Linearized attention's kernel is the Gram-induced G³ (ZZᵀ = G³, "
               "G = XXᵀ).", source=_ABS,
               criterion="‖ZZᵀ − G³‖_F/‖G³‖_F < {tol:g} in float64 on every dataset (also "
@@ -50,7 +50,7 @@ def _t1(spec, config: Config, t: dict):
         numbers={"worst_by_layers": worst.to_dict()})
 
 
-@CLAIMS.claim("T2", source_kind="paper",
+@CLAIMS.claim("T2", source_kind="paper", exact=True,
               statement="It cubes G's condition number: κ(ZZᵀ) = κ_d(G)³ (2k + 1 for k "
               "layers).", source=_ABS,
               criterion="log κ(Z_kZ_kᵀ)/log κ_d(G) within {tol:g} of 2k + 1, κ(Z_kZ_kᵀ) from "

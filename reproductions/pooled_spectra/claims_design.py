@@ -88,7 +88,7 @@ def _harmonic_vs_mean(spec, config, t, family: str, why: str):
         note=f"T = {config.design_T}, τ = 0 harmonic weights. {why}")
 
 
-_T_A4B = dict(source_kind="paper", source=SRC,
+_T_A4B = dict(source_kind="paper", source=SRC, exact=True,
               criterion="harmonic α/κ − mean α/κ > 0 for every decreasing ρ profile (linear "
                         "0.9→0.3, 0.3→0.1, exponential 0.9→0.1), exact")
 

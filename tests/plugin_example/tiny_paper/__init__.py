@@ -7,7 +7,8 @@ that it has variance 2/n (false). Register it in your own distribution's pyproje
     [project.entry-points."attnlab.papers"]
     tiny-paper = "tiny_paper:PAPER"
 
-then ``attnlab list`` shows it and ``attnlab run tiny-paper --scale smoke`` judges it.
+then ``attnlab list`` shows it and ``attnlab run tiny-paper --scale quick`` judges it (smoke
+scale runs the pipeline and decides exact claims only).
 """
 
 from __future__ import annotations
