@@ -229,7 +229,7 @@ def _spike_judge(spec, config, s, *, family: str):
                             f"inverse-variance weighted error over its θ points ± {k:g} SE "
                             "(any single point "
                             "off beyond its own interval fails it; where the points do not "
-                            "share one error — Cochran's Q at 1% — every point must be inside "
+                            "share one error — Cochran's Q at 0.1% — every point must be inside "
                             "on its own, so errors of opposite sign cannot cancel); the power "
                             "draws every "
                             "seed mean from a normal "

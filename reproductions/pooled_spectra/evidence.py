@@ -14,8 +14,8 @@ __all__ = ["mean_interval", "spike_means", "class_correlation", "first_reach",
            "bootstrap_rows", "interval_verdicts", "within", "pooled_verdict"]
 
 
-# level of the test that the points of a pooled check share one error (pooled_verdict)
-HOMOGENEITY = 0.01
+# level of the test that the points of a pooled check share one error (pooled_verdict):
+HOMOGENEITY = 0.001  # gross disagreement only: chance rejections cost an ideal model power
 
 
 def mean_interval(values, k: float) -> tuple[float, float, float]:
