@@ -46,8 +46,10 @@ bench:
 	$(BIN)/python benchmarks/bench_spectra.py
 	$(BIN)/python benchmarks/bench_ntk.py
 
+# inverse-temperature and pooled-spectra at full scale on a CUDA machine (≤ 15 device-minutes);
+# `make gpu-check DRY=1`: the same script on the CPU at smoke scale (~2 min)
 gpu-check:
-	PY=$(BIN)/python bash benchmarks/gpu_check.sh
+	DRY=$(DRY) PY=$(if $(wildcard $(BIN)/python),$(BIN)/python,python3) bash benchmarks/gpu_check.sh
 
 # linear-attention-ntk at full scale on a CUDA machine (≈ 4 min on one H200)
 gpu-ntk:

@@ -1,4 +1,6 @@
-"""Everything the claims need from one row, from one sort: gaps, raw and robust Λ̂, N(t)."""
+"""Everything the claims need from one row, from one sort: gaps, raw and robust Λ̂, N(t) —
+or, for rows too large to hold and sort (10⁸–10⁹ scores on one GPU), the same numbers from a
+few streamed passes over the row (:func:`summarize_streamed_row`)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import numpy as np
 
 from ._beta_grid import SoftmaxStatistics, softmax_statistics
 
-__all__ = ["RowSummary", "summarize_row", "row_scales"]
+__all__ = ["RowSummary", "summarize_row", "summarize_streamed_row", "row_scales"]
 
 
 @dataclass(frozen=True)
@@ -90,3 +92,152 @@ def summarize_row(gaps, betas, *, weights=None, skip: int = 8) -> RowSummary:
     stats = softmax_statistics(sorted_gaps, betas, weights=sorted_weights, second_gap=second,
                                presorted=True)
     return RowSummary(total, raw, robust, stats)
+
+
+# --- rows streamed in chunks (10⁸–10⁹ scores): the same numbers without holding the row ---
+
+HISTOGRAM_BINS = 1 << 20  # log-spaced gap bins that locate where Λ̂'s sup can sit
+_MAX_RUNS = 64  # runs of candidate bins gathered by interval; more: one lookup per element
+MAX_GATHERED = 1 << 27  # scores gathered to rank exactly (1 GB of float64 on the host)
+
+
+def summarize_streamed_row(chunks, betas, *, skip: int = 8, bins: int = HISTOGRAM_BINS,
+                           order: int = 20, radius: float = 1.5) -> RowSummary:
+    """:func:`summarize_row` of one unweighted row given as ``chunks``, a re-iterable source of
+    float64 torch score chunks (:func:`probes.exact_row_chunks`), in three passes and O(chunk)
+    memory; chunks are sorted, the row never is.
+
+    1. max M, its multiplicity n₀, the smallest positive gap Δ₊ and the largest gap.
+    2. per chunk, gaps sorted within the chunk: the softmax statistics' chunk power sums
+       (:mod:`probes._beta_grid`, the same Taylor sums, added over chunks), and the counts
+       C_b = N(e_{b+1}⁻) at ``bins`` log-spaced edges e_b from Δ₊.
+    3. Λ̂ = sup_j log j / Δ_(j). An element of bin b has rank j ≤ C_b and gap ≥ e_b, so its
+       ratio is ≤ log C_b / e_b; bin b's last element has ratio ≥ log C_b / e_{b+1}. Only bins
+       whose upper bound reaches the best lower bound can hold the sup: their elements are
+       gathered, sorted, and ranked exactly (C_{b−1} + position in the bin).
+
+    Exact, not approximate: Λ̂ (raw and robust) equals the numpy sorted row's bit for bit (same
+    ranks, same gaps, numpy's log), the statistics agree to ~1e-13 (sums in another order)."""
+    import torch
+
+    betas = np.atleast_1d(np.asarray(betas, dtype=np.float64))
+    m, n_zero, below, low, n = _stream_extremes(chunks)
+    if n_zero == n:
+        raise ValueError("every score ties with the maximum")
+    offset, delta_max = m - below, m - low  # Δ₊ and the largest gap
+    edges = _log_edges(offset, delta_max, bins)
+    stats, counts = _stream_sums(chunks, m, offset, delta_max, n_zero, n, betas, edges,
+                                 order, radius)
+    raw, robust = _stream_scales(chunks, m, edges, counts, n_zero, skip, torch)
+    return RowSummary(float(n), raw, robust, stats)
+
+
+def _stream_extremes(chunks):
+    m, n_zero, below, low, n = -np.inf, 0, -np.inf, np.inf, 0
+    for s in chunks():
+        top = float(s.max())
+        at_top = int((s == top).sum())
+        under = s[s < top]
+        below_chunk = float(under.max()) if under.numel() else -np.inf
+        if top > m:  # the old maximum is now the best candidate below the new one
+            below, m, n_zero = max(m, below_chunk, below), top, at_top
+        elif top == m:
+            n_zero, below = n_zero + at_top, max(below, below_chunk)
+        else:
+            below = max(below, top)
+        low, n = min(low, float(s.min())), n + s.numel()
+    return m, n_zero, below, low, n
+
+
+def _log_edges(offset: float, delta_max: float, bins: int) -> np.ndarray:
+    """``bins + 1`` edges from Δ₊ up; the last is +∞ so that every positive gap is in a bin."""
+    span = max(np.log(delta_max / offset), 1e-12)
+    edges = offset * np.exp(np.linspace(0.0, span, bins + 1))
+    edges[0], edges[-1] = offset, np.inf
+    return edges
+
+
+def _stream_sums(chunks, m, offset, delta_max, n_zero, n, betas, edges, order, radius):
+    import torch
+
+    from ._beta_grid import _layout, _power_sums_torch
+
+    layout = _layout(delta_max - offset, float(betas.max()), float(n - n_zero), radius)
+    sums, geometry, cum = None, None, 0  # cum: #{Δ < e_b}, b = 0..bins, on the row's device
+    for s in chunks():
+        g = torch.sort(m - s).values
+        cum = cum + torch.searchsorted(g, torch.as_tensor(edges, device=g.device))
+        if not bool((g > 0).any()):
+            continue
+        lo, centre, half, part = _power_sums_torch(g, None, offset, layout, order, True)
+        if sums is None or part.shape[0] > sums.shape[0]:
+            grown = np.zeros_like(part)
+            if sums is not None:
+                grown[: sums.shape[0]] = sums
+            sums, geometry = grown, (lo, centre, half)
+        sums[: part.shape[0]] += part
+    second = 0.0 if n_zero >= 2 else offset
+    return _taylor_statistics(betas, layout, *geometry, sums, order, radius, offset, n_zero,
+                              second), cum.cpu().numpy()[1:]
+
+
+def _taylor_statistics(betas, layout, lo, centre, half, sums, order, radius, offset, n_zero,
+                       second_gap) -> SoftmaxStatistics:
+    """The last step of :func:`softmax_statistics`: chunk power sums → p_max, gap, H, log Z."""
+    from ._beta_grid import _finish
+
+    t = betas[:, None] * half[None, :]  # [B, chunks]
+    live = betas[:, None] * lo[None, :] <= layout.cutoff
+    assert np.all(t[live] <= radius * (1 + 1e-9)), "chunk layout violated |βh| ≤ ρ"
+    t = np.where(live, t, 0.0)
+    coeff = np.empty(t.shape + (order + 1,))  # (−t)^k / k!
+    coeff[..., 0] = 1.0
+    for k in range(1, order + 1):
+        coeff[..., k] = coeff[..., k - 1] * (-t) / k
+    shift = np.where(live, np.exp(-betas[:, None] * centre[None, :]), 0.0)
+    z_chunks = shift * np.einsum("bik,ik->bi", coeff, sums[:, : order + 1])
+    s1_chunks = centre * z_chunks + half * shift * np.einsum("bik,ik->bi", coeff, sums[:, 1:])
+    rest, s1 = z_chunks.sum(axis=1), s1_chunks.sum(axis=1)
+    decay = np.exp(-betas * offset)
+    return _finish(betas, float(n_zero), decay * rest, decay * (offset * rest + s1), second_gap)
+
+
+def _stream_scales(chunks, m, edges, counts, n_zero, skip, torch):
+    """(raw, robust) Λ̂ from bin counts ``counts[b] = C_b`` and one gathering pass."""
+    full = counts > np.concatenate([[n_zero], counts[:-1]])  # bins holding an element
+    with np.errstate(divide="ignore"):
+        log_c = np.log(np.maximum(counts, 1).astype(np.float64))
+        upper, lower = log_c / edges[:-1], log_c / edges[1:]
+    candidates = np.zeros(full.size, dtype=bool)
+    for min_rank in (1, skip + 1):  # raw, robust: the sup over ranks j ≥ min_rank
+        ok = full & (counts >= min_rank)
+        if ok.any():
+            candidates |= ok & (upper >= lower[ok].max())
+    gathered = int(np.diff(counts, prepend=n_zero)[candidates].sum())
+    if gathered > MAX_GATHERED:  # never expected: the sup's neighbourhood is a few bins
+        raise RuntimeError(f"Λ̂ would gather {gathered} scores; raise `bins`")
+    # candidate bins come in a few runs of neighbours: gather by interval, not by bin lookup
+    step = np.diff(np.concatenate([[0], candidates.astype(np.int8), [0]]))
+    runs = list(zip(edges[np.flatnonzero(step == 1)], edges[np.flatnonzero(step == -1)],
+                    strict=True))
+    picked = []
+    for s in chunks():
+        g = m - s
+        if len(runs) <= _MAX_RUNS:
+            keep = torch.zeros_like(g, dtype=torch.bool)
+            for lo, hi in runs:
+                keep |= (g >= lo) & (g < hi)
+        else:  # scattered candidates: one bin lookup per element
+            e_t = torch.as_tensor(edges, device=g.device)
+            idx = torch.searchsorted(e_t, g, right=True) - 1  # −1: a gap of 0 (the maximum)
+            keep = (idx >= 0) & torch.as_tensor(candidates, device=g.device)[idx.clamp(min=0)]
+        picked.append(g[keep].cpu().numpy())
+    values = np.sort(np.concatenate(picked))
+    which = np.searchsorted(edges, values, side="right") - 1
+    first = np.searchsorted(which, which, side="left")  # first position of each element's bin
+    before = np.where(which > 0, counts[np.maximum(which - 1, 0)], n_zero)
+    ranks = (before + np.arange(values.size) - first + 1).astype(np.float64)
+    ratio = np.log(ranks) / values
+    raw = float("inf") if n_zero >= 2 else float(ratio.max(initial=-np.inf))
+    robust = ratio[ranks >= skip + 1]
+    return max(raw, 0.0), max(float(robust.max(initial=-np.inf)), 0.0)

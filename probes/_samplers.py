@@ -1,6 +1,7 @@
 """Attention rows s = g(E) drawn exactly (n ≤ 10⁷ on a CPU) or semi-analytically (n ≤ 10¹²).
 
-Exact: E_j i.i.d. Exp(1), s_j = g(E_j) — the law of every family in :mod:`theory._families`.
+Exact: E_j i.i.d. Exp(1), s_j = g(E_j) — the law of every family in :mod:`theory._families`;
+a whole row at once, or (10⁸–10⁹ scores on a GPU) as re-drawable chunks (:func:`exact_row_chunks`).
 Semi-analytic (this toolkit's sampler for n up to 10¹², not the paper's; see
 ``reproductions/inverse_temperature/README.md``): the (K+1)-th largest E is −log U with
 U ~ Beta(K+1, n−K); the K values above it are that threshold τ plus i.i.d. Exp(1)
@@ -19,7 +20,8 @@ import numpy as np
 
 from attnlab.theory import get_family
 
-__all__ = ["exact_scores", "exact_rows", "SemiAnalyticRow", "semi_analytic_row"]
+__all__ = ["exact_scores", "exact_rows", "exact_row_chunks", "SemiAnalyticRow",
+           "semi_analytic_row"]
 
 
 def exact_scores(family: str, n: int, rows: int, *, seed: int, device: str = "cpu"):
@@ -54,6 +56,31 @@ def exact_rows(family: str, n: int, rows: int, *, seed: int, device: str = "cpu"
         s = g(e)
         del e  # the generator's frame would hold it while the caller works on the row
         yield s
+
+
+def exact_row_chunks(family: str, n: int, *, seed: int, device: str = "cpu",
+                     chunk: int = 1 << 24):
+    """One exact row of n scores as a re-iterable source of float64 torch chunks ``[≤ chunk]``.
+
+    Chunk i is drawn from its own generator, seeded from ``SeedSequence(seed)``'s i-th word, so
+    every pass over the row sees bit-identical scores while only one chunk is ever held: the
+    law is that of :func:`exact_rows` (n i.i.d. g(E), E ~ Exp(1)), the draws are not (another
+    stream). Lets a 10⁹-score row be summarised in a few passes at O(chunk) memory."""
+    if n < 2 or chunk < 1:
+        raise ValueError(f"need n ≥ 2 and chunk ≥ 1, got n={n}, chunk={chunk}")
+    import torch
+
+    g = get_family(family).g
+    words = np.random.SeedSequence(seed).generate_state(-(-n // chunk), dtype=np.uint64)
+
+    def chunks():
+        for i, word in enumerate(words):
+            gen = torch.Generator(device=device).manual_seed(int(word) >> 1)
+            size = min(chunk, n - i * chunk)
+            e = torch.empty(size, dtype=torch.float64, device=device).exponential_(generator=gen)
+            yield g(e)
+
+    return chunks
 
 
 @dataclass(frozen=True)

@@ -162,3 +162,62 @@ def test_presorted_segmented_sums_match(as_torch, force_chunks):
     g, wt = (torch.from_numpy(gaps), torch.from_numpy(w)) if as_torch else (gaps, w)
     _compare(softmax_statistics(g, betas, weights=wt, presorted=True),
              softmax_statistics_direct(gaps, betas, weights=w), rtol=1e-11)
+
+
+# --- rows streamed in chunks (the full scale's 1e8–1e9 rows) ---------------------------------
+
+
+def _chunked(values, size):
+    t = torch.as_tensor(np.asarray(values, dtype=np.float64))
+    return lambda: iter(t.split(size))
+
+
+@pytest.mark.parametrize("family", ["exponential", "gaussian", "log-exponential", "thin-endpoint"])
+def test_streamed_row_is_the_sorted_row(family, force_chunks):
+    """Λ̂ bit for bit, the statistics to rounding, on a row cut into uneven chunks."""
+    from attnlab.probes._rows import summarize_streamed_row
+    from attnlab.probes._samplers import exact_row_chunks
+
+    n = 30_011
+    chunks = exact_row_chunks(family, n, seed=11, chunk=4_096)
+    s = torch.cat(list(chunks())).numpy()
+    assert s.size == n and np.array_equal(s, torch.cat(list(chunks())).numpy())  # re-iterable
+    scale = float(theory.predicted_scale(family, n))
+    betas = np.concatenate([np.geomspace(1e-2, 1e2, 31) * scale, [scale / 3, scale * 3]])
+    ref = summarize_row(s.max() - s, betas, skip=8)
+    for bins in (64, 1 << 14):  # coarse bins gather more candidates; the answer is the same
+        got = summarize_streamed_row(chunks, betas, skip=8, bins=bins)
+        assert (got.lambda_raw, got.lambda_robust) == (ref.lambda_raw, ref.lambda_robust)
+        assert got.n == n
+        _compare(got.stats, ref.stats, rtol=1e-12, atol=1e-300)
+
+
+def test_streamed_row_with_ties_and_scattered_candidates(force_chunks, monkeypatch):
+    from attnlab.probes import _rows
+
+    rng = np.random.default_rng(2)
+    s = np.round(rng.standard_normal(5_000) * 8) / 8  # many ties
+    s[[10, 4_000]] = s.max() + 1  # two at the maximum, in different chunks
+    betas = np.geomspace(0.1, 100, 17)
+    ref = summarize_row(s.max() - s, betas, skip=8)
+    got = _rows.summarize_streamed_row(_chunked(s, 777), betas, skip=8, bins=256)
+    assert got.lambda_raw == ref.lambda_raw == np.inf
+    assert got.lambda_robust == ref.lambda_robust
+    _compare(got.stats, ref.stats, rtol=1e-12)
+    # the interval runs, then the per-bin lookup
+    s[10] += 0.01  # now a single maximum
+    ref = summarize_row(s.max() - s, betas, skip=8)
+    for runs in (64, 0):
+        monkeypatch.setattr(_rows, "_MAX_RUNS", runs)
+        got = _rows.summarize_streamed_row(_chunked(s, 1_000), betas, skip=8, bins=4_096)
+        assert (got.lambda_raw, got.lambda_robust) == (ref.lambda_raw, ref.lambda_robust)
+        _compare(got.stats, ref.stats, rtol=1e-12)
+
+
+def test_exact_row_chunks_sizes():
+    from attnlab.probes._samplers import exact_row_chunks
+
+    sizes = [c.numel() for c in exact_row_chunks("gaussian", 10, seed=0, chunk=4)()]
+    assert sizes == [4, 4, 2]
+    with pytest.raises(ValueError):
+        exact_row_chunks("gaussian", 1, seed=0)

@@ -15,6 +15,8 @@ import numpy as np
 
 from attnlab import theory
 from attnlab.probes import exact_rows, semi_analytic_row, summarize_row
+from attnlab.probes._rows import summarize_streamed_row  # full scale only; not re-exported yet
+from attnlab.probes._samplers import exact_row_chunks
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from . import payloads
@@ -26,6 +28,14 @@ __all__ = ["CELL_FUNCTION", "grid", "ADVERSARIAL_KINDS"]
 
 ADVERSARIAL_KINDS = ("near-tie", "clusters", "rounded", "bf16-rounded", "needle", "cauchy")
 GROUP_ROWS = 4  # rows per bootstrap group of the per-β sums (rows per cell is a multiple)
+# Rows above 1e7 are streamed in chunks of 2²⁴ scores (134 MB of float64 per temporary).
+STREAM_CHUNK = 1 << 24
+STREAM_ABOVE = 10**7
+# Exact rows a torch device cannot draw (the sphere's g needs scipy) stay on the CPU.
+NUMPY_ONLY_FAMILIES = ("sphere-8",)
+# At full scale, exact rows up to this n run on the CPU even on a GPU machine: a 1e5-score row
+# is a few ms of numpy, less than the kernel launches of the torch path (quick is unchanged).
+CPU_EXACT_MAX_N = 10**5
 RATIO_GRID = np.unique(np.concatenate([np.geomspace(1e-2, 1e2, 101),
                                        [0.9, 0.99, 0.999, 1.001, 1.01, 1.1]]))
 
@@ -48,6 +58,21 @@ def _family_rows(p: dict, seed: int):
             row = semi_analytic_row(p["family"], p["n"], seed=int(s), top=p["top"],
                                     bins=p["bins"])
             yield row.gaps, row.weights
+
+
+def _row_summaries(p: dict, seed: int, betas):
+    """Yield (summary, gaps, weights) per row. ``stream`` (full scale, n > 10⁷ on a GPU): the
+    row is drawn chunk by chunk and summarised in streamed passes (exact, O(chunk) memory), so
+    there are no gaps to hand back."""
+    if p.get("stream"):
+        rng = np.random.default_rng(seed)
+        for s in rng.integers(0, 2**63 - 1, size=p["rows"]):
+            chunks = exact_row_chunks(p["family"], p["n"], seed=int(s), device=p["device"],
+                                      chunk=p["stream"])
+            yield summarize_streamed_row(chunks, betas, skip=p["skip"]), None, None
+        return
+    for gaps, weights in _family_rows(p, seed):
+        yield summarize_row(gaps, betas, weights=weights, skip=p["skip"]), gaps, weights
 
 
 def _bulk_distance(gaps, weights) -> tuple[float, float]:
@@ -74,8 +99,9 @@ def _family_cell(p: dict, seed: int) -> dict:
     sums = {k: np.zeros(len(x)) for k in ("pmax", "gap", "h")}
     groups = {k: np.zeros((-(-p["rows"] // GROUP_ROWS), len(x))) for k in ("pmax", "h")}
     rows, checks, samples, counting = [], {}, [], None
-    for i, (gaps, weights) in enumerate(_family_rows(p, seed)):
-        summary = summarize_row(gaps, betas, weights=weights, skip=p["skip"])
+    if bulk and p.get("stream"):
+        raise ValueError("streamed rows keep no gaps: only for families with a log law")
+    for i, (summary, gaps, weights) in enumerate(_row_summaries(p, seed, betas)):
         st = summary.stats
         sums["pmax"] += st.max_weight[:-2]
         sums["gap"] += st.top_two_gap[:-2]
@@ -90,7 +116,7 @@ def _family_cell(p: dict, seed: int) -> dict:
         checks = add_checks(checks, check_bounds(st, summary.lambda_raw))
         if i == 0:
             samples = bound_samples(st, summary.lambda_raw)
-            if p["kind"] == "exact" and n <= 10**6:  # the N(t) figure needs no more
+            if p["kind"] == "exact" and n <= 10**6 and gaps is not None:  # N(t) figure
                 g = gaps.cpu().numpy() if hasattr(gaps, "cpu") else gaps
                 counting = _counting_curve(g)
     return {"scale": scale, "sum": {k: v.tolist() for k, v in sums.items()},
@@ -156,6 +182,18 @@ def _seed(config: Config, *parts) -> int:
     return cell_seed(config.seed, *parts)
 
 
+def _large_rows(config: Config, n: int) -> int:
+    if isinstance(config.large_rows, int):
+        return config.large_rows
+    return dict(config.large_rows)[n]
+
+
+def _exact_device(config: Config, family: str, n: int) -> str:
+    if family in NUMPY_ONLY_FAMILIES or (config.scale == "full" and n <= CPU_EXACT_MAX_N):
+        return "cpu"
+    return config.device
+
+
 def grid(config: Config) -> list[Cell]:
     # The model cells are the longest: first, largest n first, so a cluster's workers do not
     # wait on one long cell at the end of the sweep.
@@ -173,13 +211,17 @@ def grid(config: Config) -> list[Cell]:
                 large = kind == "exact" and n > config.large_n
                 if large and family not in SCALE_FAMILIES:
                     continue
-                count = (config.large_rows if large else
+                count = (_large_rows(config, n) if large else
                          config.median_only_rows if kind == "semi"
                          and family in MEDIAN_ONLY_FAMILIES else rows)
-                for block in range(count // per_cell):
-                    params = {"kind": kind, "family": family, "n": int(n), "rows": per_cell,
+                size = min(per_cell, count)  # full: the sphere's 64 semi rows in one cell
+                for block in range(count // size):
+                    params = {"kind": kind, "family": family, "n": int(n), "rows": size,
                               "block": block, "x": x, "skip": config.robust_skip,
-                              "device": config.device if kind == "exact" else "cpu"}
+                              "device": _exact_device(config, family, n) if kind == "exact"
+                              else "cpu"}
+                    if kind == "exact" and n > STREAM_ABOVE:
+                        params["stream"] = STREAM_CHUNK
                     if kind == "semi":
                         # at small n the histogram still needs a bulk below the exact top
                         params.update(top=min(config.semi_top, int(n) // 4),

@@ -31,9 +31,10 @@ class Config:
     exact_n: tuple = (10**3, 10**4, 10**5)  # quick plan: n ≤ 1e5 on a CPU
     exact_rows: int = 64  # quick plan: 64 rows
     exact_rows_per_cell: int = 16  # cells small enough to resume after a kill
-    # n > 1e7 exists only on a GPU (8 GB per row at 1e9): fewer rows, the four log-law families
+    # n > large_n: only the four log-law families, with fewer rows — an int (every such n), or
+    # ((n, rows), …) per n (full on a GPU: the budget table in make_config)
     large_n: int = 10**7
-    large_rows: int = 16
+    large_rows: int | tuple = 16
     # --- semi-analytic rows: top K exact + log-spaced bulk histogram, n up to 1e12 (T2–T6)
     semi_families: tuple = SEMI_FAMILIES
     semi_n: tuple = tuple(10**k for k in range(3, 13))  # T4 fits over 1e3 ≤ n ≤ 1e12
@@ -87,14 +88,28 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        model_n=(64, 128, 256), model_rows=4, model_control_rows=4,
                        model_reference_rows=16, model_layers=1, minilm=False)
     if scale == "full":
-        # One H100: exact rows to 1e9 keys (8 GB per row in float64) are the heavy part.
-        exact_n = (10**3, 10**4, 10**5, 10**6, 10**7)
-        if device == "cuda":
-            exact_n += (10**8, 10**9)
-        return replace(quick, scale="full", exact_n=exact_n, exact_rows=256,
-                       exact_rows_per_cell=16, semi_rows=512,
+        full = replace(quick, scale="full", exact_n=(10**3, 10**4, 10**5, 10**6, 10**7),
+                       exact_rows=256, exact_rows_per_cell=16, semi_rows=512,
                        semi_rows_per_cell=128, n_beta=201, adversarial_rows=512,
                        model_n=quick.model_n + ((4096, 8192, 16384) if device == "cuda"
                                                 else (4096,)),
                        model_rows=64, model_control_rows=32, model_layers=4)
+        if device == "cuda":
+            # Exact rows to 1e9 in ≤ 5 min on one H100 (benchmarks/RESULTS.md, "GPU full
+            # scale: plan and CPU timings"). Rows above 1e7 are streamed (cells.STREAM_CHUNK:
+            # the same exact Λ̂ and statistics at O(chunk) memory, no sort of the row). H100
+            # seconds per row: measured sorted rows (it_large_cells.jsonl) × 1.3, the worst
+            # streamed/sorted CPU ratio at 1e7 (0.7–1.25) with margin; 1e6–1e7 assumed.
+            #   n      families      rows  s/row (H100)    GPU s
+            #   ≤1e5   8             256   on the CPUs     0      numpy rows, as quick
+            #   1e6    7, sphere CPU 256   ~0.015          ~27
+            #   1e7    4             64    ~0.06           ~15
+            #   1e8    4             8     0.17–0.56 ×1.3  ~23
+            #   1e9    4             4     5.7–6.0 ×1.3    ~125
+            # ≈ 190 s of GPU, beside ≈ 850 CPU-s (semi rows, small exact rows, models' CPU
+            # half) on 8 dask workers (~110 s). 1e9 keeps 4 rows: Λ̂ and T1 on real 1e9 rows
+            # and the exact point of the Λ̂-vs-n figure; the fits (T2–T6) use the semi rows.
+            full = replace(full, exact_n=full.exact_n + (10**8, 10**9), large_n=10**6,
+                           large_rows=((10**7, 64), (10**8, 8), (10**9, 4)))
+        return full
     raise ValueError(f"unknown scale {scale!r}")

@@ -69,12 +69,17 @@ def _setup(p, seed):
     return table, tokens, w, R
 
 
-def _spectrum(C, kappa: float, device: str) -> np.ndarray:
+def _spectrum(C, kappa: float, device: str, *, values_only: bool = False) -> np.ndarray:
     """Eigenvalues of C/κ, ascending. C is positive semi-definite of rank ≤ min(V, N):
     eigenvalues below the numerical-rank tolerance d·ε·λ_max (numpy.linalg.matrix_rank's) are
     rounding of exact zeros — the atom when V < d or N < d — and are set to 0, so they jump
-    together with the law's atom."""
-    ev, _ = _eig(C, device)
+    together with the law's atom. ``values_only`` (the d = 8192 cells): eigvalsh, no vectors."""
+    if values_only:
+        import torch
+
+        ev = torch.linalg.eigvalsh(torch.as_tensor(C, device=device)).cpu().numpy()
+    else:
+        ev, _ = _eig(C, device)
     tol = ev.size * np.finfo(np.float64).eps * float(ev[-1])
     return np.where(ev > tol, ev, 0.0) / kappa
 
@@ -84,11 +89,32 @@ def _law_stats(x, cdf) -> dict:
             "lambda_max": float(x[-1])}
 
 
+def _incidence_population_torch(tokens: np.ndarray, w, V: int, device: str) -> np.ndarray:
+    """:func:`probes.incidence_population` on a torch device (the d = 8192 cells: B is
+    32 768 × 16 384, its Gram 16 384² — minutes of one CPU thread, about a second on a GPU)."""
+    import torch
+
+    w = np.asarray(w, dtype=np.float64)
+    N, T = tokens.shape
+    B = torch.zeros((N, V), dtype=torch.float64, device=device)
+    B.scatter_add_(1, torch.as_tensor(tokens, device=device),
+                   torch.as_tensor(w, device=device).expand(N, T))  # a token twice: summed
+    B -= B.mean(dim=0)
+    gram = B.T @ B if V <= N else B @ B.T
+    del B
+    vals = torch.linalg.eigvalsh(gram).clamp(min=0).cpu().numpy()
+    vals = np.concatenate([vals, np.zeros(V - vals.size)]) if vals.size < V else vals
+    return vals * V / (N * float(w @ w))
+
+
 def _bulk_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
+    # "linalg" (only the d = 8192 cells): every dense product and eigendecomposition of the
+    # cell on that device, eigenvalues only; elsewhere as before (the ideal surrogates on CPU)
+    linalg = p.get("linalg")
     x = _spectrum(probes.pooled_covariance(_pooled(table, tokens, w, p["device"])), kappa,
-                  p["device"])
+                  p["device"], values_only=bool(linalg))
     delta, gamma = p["delta"], p["gamma"]
     V, N, d = table.E.shape[0], tokens.shape[0], table.E.shape[1]
 
@@ -97,7 +123,8 @@ def _bulk_cell(p: dict, seed: int) -> dict:
 
     # the finite-pooling law MP_δ ⊠ H, H the law of the centred token-incidence Gram: exact at
     # θ = 0 given the tokens. Its CDF once on a fine grid, then interpolated.
-    tau = probes.incidence_population(tokens, w, V)
+    tau = (_incidence_population_torch(tokens, w, V, linalg) if linalg
+           else probes.incidence_population(tokens, w, V))
     grid = np.linspace(0, (1 + np.sqrt(delta)) ** 2 * float(tau.max()) * 1.02, 6000)
     F_grid = spectra.compound_mp_cdf(grid, tau, delta)
 
@@ -112,6 +139,17 @@ def _bulk_cell(p: dict, seed: int) -> dict:
     for name, law, incidence in (
             ("finite", finite, None),
             ("product", product, rng.standard_normal((N, V)) / np.sqrt(N))):
+        if linalg:
+            import torch
+
+            Z_t = torch.as_tensor(Z, device=linalg)
+            if incidence is None:
+                Xs = Z_t[: tau.size] * torch.as_tensor(np.sqrt(tau / V), device=linalg)[:, None]
+            else:
+                Xs = torch.as_tensor(incidence, device=linalg) @ Z_t / np.sqrt(V)
+            ideal[name] = _law_stats(_spectrum(Xs.T @ Xs, 1.0, linalg, values_only=True), law)
+            del Z_t, Xs
+            continue
         if incidence is None:  # C = Zᵀ (V·BᵀPB/(Nκ)) Z / V through τ's eigenbasis: same law
             Xs = Z[: tau.size] * np.sqrt(tau)[:, None] / np.sqrt(V)
         else:
@@ -136,10 +174,20 @@ def _spike_cell(p: dict, seed: int) -> dict:
     table, tokens, w, R = _setup(p, seed)
     alpha, kappa = theory.pooled_alpha_kappa(w, R)
     X = _pooled(table, tokens, w, p["device"])  # pooled once, for both covariances
-    W, m = probes.table_population(table)
+    if p.get("linalg"):  # d = 8192: W = DᵀD/V on the device (2·V·d² flops)
+        import torch
+
+        D, m = probes.table_within(table)
+        D = torch.as_tensor(D, device=p["linalg"])
+        population = kappa * (D.T @ D / D.shape[0]) + alpha * torch.as_tensor(
+            np.outer(m, m), device=p["linalg"])
+        del D
+    else:
+        W, m = probes.table_population(table)
+        population = kappa * W + alpha * np.outer(m, m)
     out = {"alpha": alpha, "kappa": kappa, "m_norm2": float(m @ m)}
     # the population Σ_E = κW + α m mᵀ, exactly, from the table
-    pop_1, pop_2, pop_vec = _top(kappa * W + alpha * np.outer(m, m), p["device"], seed=seed)
+    pop_1, pop_2, pop_vec = _top(population, p["device"], seed=seed)
     mu_hat = table.mu / max(np.linalg.norm(table.mu), 1e-300)
     out["population"] = {"lambda": float(pop_1 / kappa), "lambda_2": float(pop_2 / kappa),
                          "align_m": float((pop_vec @ m) ** 2 / (m @ m))}
@@ -188,9 +236,12 @@ def _seed(config: Config, *parts) -> int:
 def grid(config: Config) -> list[Cell]:
     rho = [config.rho_start, config.rho_end]
     cells = []
+    # full on a GPU: only the d = 8192 cells use it; the rest are medium's CPU cells
+    device = "cpu" if config.scale == "full" else config.device
     if config.big_d:  # GPU scale first: δ = ½, γ = ¼, T = 8, mean weights
         base = {"d": config.big_d, "delta": config.spike_delta, "gamma": config.spike_gamma,
-                "T": config.spike_T, "weights": "mean", "rho": rho, "device": config.device}
+                "T": config.spike_T, "weights": "mean", "rho": rho, "device": config.device,
+                "linalg": config.device}
         for s in range(config.big_seeds):
             cells.append(Cell({"kind": "bulk", **base, "theta": 0.0, "replicate": s},
                               _seed(config, "bulk", config.big_d, s)))
@@ -204,7 +255,7 @@ def grid(config: Config) -> list[Cell]:
                     for s in range(config.bulk_seeds):
                         p = {"kind": "bulk", "d": d, "delta": delta, "gamma": gamma, "T": T,
                              "weights": weights, "theta": 0.0, "rho": rho, "replicate": s,
-                             "device": config.device}
+                             "device": device}
                         cells.append(Cell(p, _seed(config, "bulk", d, delta, gamma, T,
                                                    weights, s)))
     for d in sorted(config.spike_d, reverse=True):
@@ -213,7 +264,7 @@ def grid(config: Config) -> list[Cell]:
                 for s in range(config.spike_seeds):
                     p = {"kind": "spike", "d": d, "delta": config.spike_delta,
                          "gamma": config.spike_gamma, "T": config.spike_T, "weights": weights,
-                         "theta": theta, "rho": rho, "replicate": s, "device": config.device}
+                         "theta": theta, "rho": rho, "replicate": s, "device": device}
                     cells.append(Cell(p, _seed(config, "spike", d, weights, theta, s)))
     d = config.diagonal_d
     for weights in config.spike_weights:
@@ -222,13 +273,13 @@ def grid(config: Config) -> list[Cell]:
                 p = {"kind": "spike", "family": "diagonal", "neutral": config.diagonal_neutral,
                      "d": d, "delta": config.spike_delta, "gamma": config.spike_gamma,
                      "T": config.spike_T, "weights": weights, "theta": theta,
-                     "rho": list(config.diagonal_rho), "replicate": s, "device": config.device}
+                     "rho": list(config.diagonal_rho), "replicate": s, "device": device}
                 cells.append(Cell(p, _seed(config, "spike-diagonal", d, weights, theta, s)))
     for tau in config.attention_tau:
         for s in range(config.attention_seeds):
             p = {"kind": "attention", "d": config.attention_d, "delta": config.spike_delta,
                  "gamma": config.spike_gamma, "T": config.spike_T, "weights": "harmonic",
                  "tau": tau, "theta": config.attention_theta, "rho": rho, "replicate": s,
-                 "device": config.device}
+                 "device": device}
             cells.append(Cell(p, _seed(config, "attention", tau, s)))
     return cells

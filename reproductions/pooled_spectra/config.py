@@ -82,7 +82,20 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        spike_d=(400, 1000), spike_theta=tuple(round(k / 6, 6) for k in range(25)),
                        spike_seeds=10, diagonal_d=1000, attention_d=1000, attention_seeds=5,
                        bulk_ratios=quick.bulk_ratios + ((0.1, 0.25), (0.5, 1.5), (0.25, 2.0)))
-        if device == "cuda":  # d = 8192 (V = 16 384, N = 32 768): a few cells, on the GPU
-            full = replace(full, big_d=8192)
+        if device == "cuda":
+            # One H100 in ≤ 5 min (issue 17; benchmarks/RESULTS.md, "GPU full scale: plan and
+            # CPU timings"): the d = 8192 cells (V = 16 384, N = 32 768; 2 bulk + 8 spike) with
+            # every product and eigendecomposition on the GPU ("linalg"), beside medium's grid
+            # on the CPUs (Lanczos, the same cells as --scale medium, so a stored medium run is
+            # reused). The CPU grid of full above (3 045 cells, d ≤ 2 000 bulk with Grams up to
+            # 8 000²) is hours of one CPU thread: a cluster run (--engine dask), not this one.
+            #   part                 cells  cost (one H100 + 8 CPU workers, estimated)
+            #   medium grid (CPU)    1 500  393 s serial on 2 shared cores → ~50–80 s
+            #   d = 8192 bulk (GPU)  2      eigvalsh 16 384² (8–16 s) + 3 × eigvalsh 8192²
+            #                               + ~4e13 flop of GEMM + 6.7e8 CPU normals ≈ 20–35 s
+            #   d = 8192 spike (GPU) 8      3 × eigh 8192² (2–4 s each, assumed) ≈ 8–14 s each
+            # GPU part ≈ 100–180 s, beside the CPU part: ≈ 2–3.5 min with tables and figures.
+            medium = make_config("medium", device="cpu", seed=seed)
+            full = replace(medium, scale="full", device=device, big_d=8192)
         return full
     raise ValueError(f"unknown scale {scale!r}")
