@@ -26,3 +26,13 @@ from ._save import save_figure as save_figure
 from ._style import PALETTE as PALETTE
 from ._style import STYLE as STYLE
 from ._style import style as style
+from ._energy_field import plot_components as plot_components
+from ._energy_field import plot_energy_heatmaps as plot_energy_heatmaps
+from ._energy_field import plot_field_spectra as plot_field_spectra
+from ._energy_field import plot_leverage_bound as plot_leverage_bound
+from ._energy_field import plot_monitor as plot_monitor
+from ._energy_field import plot_mu_histograms as plot_mu_histograms
+from ._logic_encoder_decoder import plot_certification as plot_certification
+from ._logic_encoder_decoder import plot_depth_length as plot_depth_length
+from ._logic_encoder_decoder import plot_majority_nstar as plot_majority_nstar
+from ._logic_encoder_decoder import plot_saturation as plot_saturation
