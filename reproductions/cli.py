@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from ._paper import SCALES
@@ -55,6 +56,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _natural(claim_id: str) -> list:
+    """Sort key reading digit runs as numbers: T2 < T10, T-A1 < T-A1f < T-A2."""
+    return [(0, int(part), "") if part.isdigit() else (1, 0, part)
+            for part in re.findall(r"\d+|\D+", claim_id)]
+
+
 def paper_table(slugs=None) -> str:
     """The Markdown paper table of ``slugs`` (default: every paper). README.md carries the
     built-in papers' table exactly; a test checks it."""
@@ -63,7 +70,7 @@ def paper_table(slugs=None) -> str:
     rows = ["| slug | paper | claims |", "|---|---|---|"]
     for slug in paper_slugs() if slugs is None else slugs:
         p = get_paper(slug)
-        ids = [c.id for c in p.claims]
+        ids = sorted((c.id for c in p.claims), key=_natural)  # declared order may differ
         span = f"{ids[0]}–{ids[-1]} ({len(ids)})" if len(ids) > 1 else ", ".join(ids)
         rows.append(f"| `{slug}` | {p.authors} — {p.title} (arXiv {p.arxiv}) | {span} |")
     return "\n".join(rows)

@@ -25,6 +25,8 @@ EXPECTED = {
     "query-learning": (("queries 272 (d² + d = 272)",), 4),  # the oracle's count for d = 16
     "pooled-spectra": (("KS to MP_δ ⊠ MP_γ",), 5),
     "linear-attention-ntk": (("exponent from Z's singular values: 3.0000000000",), 6),
+    "energy-field": (("rank 124 — above d_h",), 5),
+    "logic-encoder-decoder": (("agreement 1194/1194 decoder positions",), 4),
 }
 
 
