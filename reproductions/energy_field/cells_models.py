@@ -41,12 +41,17 @@ def _head_invariants(q, k, visible, rows) -> dict:
     return out
 
 
-def _kv_records(qk, weights, *, causal: bool, invariants: bool) -> list[dict]:
+def _kv_records(qk, weights, *, causal: bool, invariants: bool,
+                skip_first: bool = False) -> list[dict]:
     """One record per KV head: the QR statistics of its (stacked) full field, the components
-    of W_QᵀW_K, the rank bound of the stacked field and the worst per-query-head invariant."""
+    of W_QᵀW_K, the rank bound of the stacked field and the worst per-query-head invariant.
+    ``skip_first``: the statistics only, on queries and keys 1..L−1 (position 0 — the
+    first-token attention sink of a window without BOS — dropped)."""
     out = []
     for layer, (Q, K) in enumerate(qk):
         Q, K = Q.astype(np.float64), K.astype(np.float64)
+        if skip_first:
+            Q, K, invariants = Q[:, 1:], K[:, 1:], False
         g = Q.shape[0] // K.shape[0]
         L = K.shape[1]
         visible = theory.causal_mask(L) if causal else None
@@ -89,7 +94,9 @@ def smollm2_cell(p: dict, seed: int) -> dict:
     ids = _text_ids(model, p["L"], seed)
     logits, qk = model.forward(ids)
     out = {"heads": _kv_records(qk, model.head_weights, causal=True,
-                                invariants=p["input"] == 0)}
+                                invariants=p["input"] == 0),
+           "heads_nosink": _kv_records(qk, model.head_weights, causal=True, invariants=False,
+                                       skip_first=True)}
     if p["input"] == 0:  # the forward pass's sanity check: real text vs the same tokens shuffled
         shuffled = [int(t) for t in np.random.default_rng(seed).permutation(ids)]
         out["nll"] = _nll(logits, ids)
@@ -182,5 +189,6 @@ def monitor_cell(p: dict, seed: int) -> dict:
 
     _, history = probes.train_lm(c, steps=p["steps"], batch=p["batch"], lr=p["lr"], seed=seed,
                                  text=p["text"], bos=p["bos"], every=p["every"],
-                                 monitor=monitor, device=p["device"], eval_rows=4)
+                                 dense=p.get("dense", 0), monitor=monitor,
+                                 device=p["device"], eval_rows=4)
     return {"history": history}

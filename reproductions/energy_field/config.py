@@ -21,10 +21,12 @@ class Config:
     block_families: tuple = ALL_FAMILIES
     block_L: tuple = (64, 256)  # 64 < d_h for three families: the bound min(d_h, L − 1) bites
     block_seeds: int = 1
-    # --- T1: Gaussian nulls at (L, d_h); 300 draws put the bootstrap CI of a 95% quantile
-    # within ~2% (the T1 band is 3%)
+    # --- T1: Gaussian nulls at (L, d_h), the 95% quantile with its order-statistic 95% CI:
+    # 2000 draws where a draw is cheap (d_h < 64: ~1 ms), 800 at d_h ≥ 64 (~8 ms, with the
+    # Gaussian W_QᵀW_K); 300 draws left one point 2.7% high by chance (seed 0, L=128, d_h=16)
     null_points: tuple = ((128, 32), (128, 64), (256, 64), (512, 64), (64, 16), (128, 16))
-    null_draws: int = 300
+    null_draws: int = 2000
+    null_draws_large: int = 800  # at d_h ≥ 64
     # --- T4 / T2: SmolLM2-135M on stdlib text; 3 windows per L for the across-input CV
     smol_L: tuple = (128, 512)
     smol_inputs: int = 3
@@ -47,7 +49,8 @@ class Config:
     # over-large learning rate (100× the baseline's: a loss spike within a few steps)
     # three seeds: one seed's onset order flips by one checkpoint either way (seeds 0–3 tried)
     monitor_steps: int = 48
-    monitor_every: int = 2  # the large-LR spike comes within the 5-step warm-up
+    monitor_every: int = 2  # the large-LR spike comes within the 5-step warm-up,
+    monitor_dense: int = 10  # so the first 10 steps are all checkpoints
     monitor_seeds: int = 3
     monitor_high_lr: float = 0.3
 
@@ -59,13 +62,16 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
     if scale == "smoke":  # no real models (loading SmolLM2 alone takes ~8 s)
         return replace(quick, scale="smoke", block_families=("gpt2", "llama3.2", "mistral"),
                        block_L=(64,), null_points=((128, 32), (64, 16)), null_draws=60,
+                       null_draws_large=60,
                        smol_L=(), minilm_L=(), train_styles=("gpt2",),
                        train_texts=("stdlib",), train_steps=10, train_every=5,
-                       monitor_steps=12, monitor_every=4, monitor_seeds=1)
+                       monitor_steps=12, monitor_every=4, monitor_dense=4,
+                       monitor_seeds=1)
     if scale == "full":
         return replace(quick, scale="full", block_L=(64, 128, 256, 512, 1024), block_seeds=2,
                        null_points=quick.null_points + ((1024, 64), (1024, 128), (128, 128)),
-                       null_draws=1000, smol_L=(64, 128, 256, 512, 1024), smol_inputs=5,
+                       null_draws=4000, null_draws_large=2000,
+                       smol_L=(64, 128, 256, 512, 1024), smol_inputs=5,
                        minilm_L=(128, 256, 512), minilm_inputs=3,
                        # GPU-sized trained models: d_h 64 at L 512
                        train_d_model=384, train_layers=6, train_heads=6, train_context=512,

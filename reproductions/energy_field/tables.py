@@ -53,7 +53,7 @@ def _nulls(items):
     rows, samples = [], []
     for p, o in items:
         mu = np.asarray(o["mu_K"])
-        q, lo, hi = theory.null_quantile(mu, 0.95, seed=p["L"] * 1000 + p["d_h"])
+        q, lo, hi = theory.null_quantile(mu, 0.95)
         rows.append({"L": p["L"], "d_h": p["d_h"], "draws": mu.size, "mu95": q, "mu95_low": lo,
                      "mu95_high": hi, "beta_mu95": o["beta_mu95"],
                      "mu_median": float(np.median(mu)),
@@ -68,19 +68,22 @@ def _nulls(items):
 
 
 def _real(items, model: str):
-    rows, sanity, missing = [], [], []
+    """(heads, sanity, heads without position 0): the last has L = window − 1 (its null)."""
+    rows, sanity, missing, nosink = [], [], [], []
     for p, o in items:
         if "missing" in o:
             missing.append(o["missing"])
             continue
         rows += [{"model": model, "L": p["L"], "input": p["input"], **h} for h in o["heads"]]
+        nosink += [{"model": model, "L": p["L"] - 1, "window": p["L"], "input": p["input"],
+                    **h} for h in o.get("heads_nosink", [])]
         if "nll" in o:
             sanity.append({"model": model, "L": p["L"], "nll": o["nll"],
                            "nll_shuffled": o["nll_shuffled"]})
-    frame = _with_null(pd.DataFrame(rows))
+    frame, nosink = _with_null(pd.DataFrame(rows)), _with_null(pd.DataFrame(nosink))
     if missing:
-        frame.attrs["missing"] = missing[0]
-    return frame, sanity
+        frame.attrs["missing"] = nosink.attrs["missing"] = missing[0]
+    return frame, sanity, nosink
 
 
 def _trained(items):
@@ -134,13 +137,13 @@ def example_tables(L: int = 160, family: str = "llama3.2", *, seed: int = 0) -> 
 def build_tables(config: Config, cells, payloads) -> dict:
     heads, groups = _blocks(cells_of_kind(cells, payloads, "block"))
     null, samples = _nulls(cells_of_kind(cells, payloads, "null"))
-    smol, sanity = _real(cells_of_kind(cells, payloads, "smollm2"), "SmolLM2-135M")
-    mini, _ = _real(cells_of_kind(cells, payloads, "minilm"), "all-MiniLM-L6-v2")
+    smol, sanity, smol_ns = _real(cells_of_kind(cells, payloads, "smollm2"), "SmolLM2-135M")
+    mini, _, _ = _real(cells_of_kind(cells, payloads, "minilm"), "all-MiniLM-L6-v2")
     trained, training = _trained(cells_of_kind(cells, payloads, "train"))
     if not groups.empty:
         groups = _with_null(groups)
     return {"block_heads": heads, "block_groups": groups, "null": null,
-            "null_samples": samples, "smollm2": smol, "minilm": mini,
+            "null_samples": samples, "smollm2": smol, "smollm2_nosink": smol_ns, "minilm": mini,
             "sanity": pd.DataFrame(sanity), "trained": trained, "training": training,
             "monitor": _monitor(cells_of_kind(cells, payloads, "monitor")),
             **example_tables()}
