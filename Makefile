@@ -47,6 +47,7 @@ bench:
 	$(BIN)/python benchmarks/bench_ntk.py
 	$(BIN)/python benchmarks/bench_energy_field.py
 	$(BIN)/python benchmarks/bench_logic_encoder_decoder.py
+	$(BIN)/python benchmarks/bench_lora_forgetting.py
 
 # inverse-temperature and pooled-spectra at full scale on a CUDA machine (≤ 15 device-minutes);
 # `make gpu-check DRY=1`: the same script on the CPU at smoke scale (~2 min)

@@ -1,5 +1,11 @@
 """One style and pure plotting functions: data in, Figure out."""
 
+from ._energy_field import plot_components as plot_components
+from ._energy_field import plot_energy_heatmaps as plot_energy_heatmaps
+from ._energy_field import plot_field_spectra as plot_field_spectra
+from ._energy_field import plot_leverage_bound as plot_leverage_bound
+from ._energy_field import plot_monitor as plot_monitor
+from ._energy_field import plot_mu_histograms as plot_mu_histograms
 from ._inverse_temperature import plot_bound_scatter as plot_bound_scatter
 from ._inverse_temperature import plot_collapse as plot_collapse
 from ._inverse_temperature import plot_counting_function as plot_counting_function
@@ -13,6 +19,16 @@ from ._linear_attention_ntk import plot_kappa_chain as plot_kappa_chain
 from ._linear_attention_ntk import plot_kernel_errors as plot_kernel_errors
 from ._linear_attention_ntk import plot_malleability as plot_malleability
 from ._linear_attention_ntk import plot_width_law as plot_width_law
+from ._logic_encoder_decoder import plot_certification as plot_certification
+from ._logic_encoder_decoder import plot_depth_length as plot_depth_length
+from ._logic_encoder_decoder import plot_majority_nstar as plot_majority_nstar
+from ._logic_encoder_decoder import plot_saturation as plot_saturation
+from ._lora_forgetting import plot_lora_depth as plot_lora_depth
+from ._lora_forgetting import plot_lora_drift as plot_lora_drift
+from ._lora_forgetting import plot_lora_oversmoothing as plot_lora_oversmoothing
+from ._lora_forgetting import plot_lora_terminal as plot_lora_terminal
+from ._lora_forgetting import plot_lora_trajectories as plot_lora_trajectories
+from ._lora_forgetting import plot_lora_v1 as plot_lora_v1
 from ._pooled_spectra import plot_alignment as plot_alignment
 from ._pooled_spectra import plot_decay as plot_decay
 from ._pooled_spectra import plot_esd as plot_esd
@@ -26,13 +42,3 @@ from ._save import save_figure as save_figure
 from ._style import PALETTE as PALETTE
 from ._style import STYLE as STYLE
 from ._style import style as style
-from ._energy_field import plot_components as plot_components
-from ._energy_field import plot_energy_heatmaps as plot_energy_heatmaps
-from ._energy_field import plot_field_spectra as plot_field_spectra
-from ._energy_field import plot_leverage_bound as plot_leverage_bound
-from ._energy_field import plot_monitor as plot_monitor
-from ._energy_field import plot_mu_histograms as plot_mu_histograms
-from ._logic_encoder_decoder import plot_certification as plot_certification
-from ._logic_encoder_decoder import plot_depth_length as plot_depth_length
-from ._logic_encoder_decoder import plot_majority_nstar as plot_majority_nstar
-from ._logic_encoder_decoder import plot_saturation as plot_saturation

@@ -27,6 +27,7 @@ EXPECTED = {
     "linear-attention-ntk": (("exponent from Z's singular values: 3.0000000000",), 6),
     "energy-field": (("rank 124 — above d_h",), 5),
     "logic-encoder-decoder": (("agreement 1194/1194 decoder positions",), 4),
+    "lora-forgetting": (("Oja terminal state of V: [1. 0. 0.]",), 6),
 }
 
 

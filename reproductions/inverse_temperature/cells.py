@@ -14,9 +14,13 @@ from __future__ import annotations
 import numpy as np
 
 from attnlab import theory
-from attnlab.probes import exact_rows, semi_analytic_row, summarize_row
-from attnlab.probes._rows import summarize_streamed_row  # full scale only; not re-exported yet
-from attnlab.probes._samplers import exact_row_chunks
+from attnlab.probes import (
+    exact_row_chunks,
+    exact_rows,
+    semi_analytic_row,
+    summarize_row,
+    summarize_streamed_row,
+)
 
 from .._sweep import Cell, CellFunction, cell_seed, run_kind
 from . import payloads
