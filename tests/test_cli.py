@@ -23,7 +23,7 @@ def attnlab(*args, cwd):
     (["run", "inverse-temperature", "--workers", "2"], "need --engine dask"),
     (["run", "inverse-temperature", "--engine", "dask", "--workers", "0"],
      "--workers must be between 1 and"),
-    (["run", "energy-field"], "unknown paper 'energy-field'; known: "),
+    (["run", "Energy-Field"], "unknown paper 'Energy-Field'; known: energy-field, "),
     (["run", "inverse-temperature", "--seed", "-1"], "--seed must be ≥ 0"),
     (["run", "inverse-temperature", "--seeds", "0"], "--seeds must be between 1 and 100"),
     (["run", "inverse-temperature", "--scale", "medium"], "inverse-temperature has no medium "
