@@ -81,11 +81,14 @@ def plot_lora_terminal(depth, transition=None, *, ax=None):
 
 
 def plot_lora_depth(depth, *, ax=None):
-    """Forgetting depth T* vs ε − g (log-log), one point per seed, with a slope −1 guide;
+    """Forgetting depth T* vs ε − g (log-log), one point per seed kept by T5's base-run rule
+    (``base_a1_own_merge`` > ½, when the column is there), with a slope −1 guide;
     ``depth``: (seed, offset, t_star) — ``tables["depth"]``."""
     with style():
         fig, ax = _panel(ax, (4.0, 2.8))
         above = depth[(depth.offset > 0) & np.isfinite(depth.t_star)]
+        if "base_a1_own_merge" in above:
+            above = above[above.base_a1_own_merge > 0.5]
         ax.plot(above.offset, above.t_star, "o", ms=3, color=PALETTE[0], alpha=0.6,
                 label="measured T*")
         if not above.empty:

@@ -9,7 +9,8 @@ All take numpy or torch arrays X, Y [n, d] (or [B, n, d] where noted) on the sph
 - MMD with the Gaussian kernel k(x, y) = exp(−‖x − y‖²/(2s²));
 - clusters: connected components of {⟨x_i, x_j⟩ > 1 − τ}; the adjusted Rand index of two
   labelings; oversmoothing index: mean pairwise cosine; terminal alignment |⟨x̄/‖x̄‖, v⟩|;
-- time-to-deviation T_dev(δ) = first recorded t with D(t) > δ (∞ if never).
+- time-to-deviation T_dev(δ) = first t with D(t) > δ, interpolated between records (∞ if
+  never).
 """
 
 from __future__ import annotations
@@ -111,7 +112,15 @@ def terminal_alignment(X, v) -> float:
 
 
 def time_to_deviation(times, distance, delta: float) -> float:
-    """First recorded time with distance > δ (inf if it never exceeds δ)."""
-    distance = np.asarray(distance)
+    """The first time the distance exceeds δ, linearly interpolated between the recorded
+    point at or below δ and the first one above (so it is not tied to the recording grid;
+    the recorded start if it already exceeds δ there; inf if it never does)."""
+    distance, times = np.asarray(distance, np.float64), np.asarray(times, np.float64)
     above = np.nonzero(distance > delta)[0]
-    return float(np.asarray(times)[above[0]]) if above.size else float("inf")
+    if not above.size:
+        return float("inf")
+    j = int(above[0])
+    if j == 0:
+        return float(times[0])
+    d0, d1 = distance[j - 1], distance[j]
+    return float(times[j - 1] + (times[j] - times[j - 1]) * (delta - d0) / (d1 - d0))

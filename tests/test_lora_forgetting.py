@@ -116,7 +116,10 @@ def test_distances():
     cloud = np.array([[1, 0, 0], [1, 1e-3, 0], [0, 1, 0], [0, 1, 1e-3]], dtype=float)
     assert probes.cluster_count(cloud) == 2
     assert probes.oversmoothing_index(np.stack([cloud[0]] * 3)) == pytest.approx(1.0)
-    assert probes.time_to_deviation([0, 1, 2, 3], [0, 0.05, 0.2, 0.1], 0.1) == 2
+    # interpolated between the last record at or below δ and the first above it
+    assert probes.time_to_deviation([0, 1, 2, 3], [0, 0.05, 0.2, 0.1], 0.1) == pytest.approx(
+        1 + 1 / 3)
+    assert probes.time_to_deviation([0, 1], [0.5, 1.0], 0.1) == 0
     assert probes.time_to_deviation([0, 1], [0, 0], 0.1) == float("inf")
 
 

@@ -1,7 +1,7 @@
 """Every lora-forgetting claim, judged on synthetic tables, goes through each of its verdicts
-(reproduced / not reproduced / inconclusive; T9 has no bound to compare with and can only be
-inconclusive), and a failing T11 gate makes the numerical claims inconclusive. No cells are
-computed here."""
+(reproduced / not reproduced / inconclusive; T9 has no bound to compare with and T10 no
+stated prediction: they can only be inconclusive), and a failing T11 gate makes the
+numerical claims inconclusive. No cells are computed here."""
 
 import numpy as np
 import pandas as pd
@@ -13,10 +13,11 @@ from attnlab.reproductions.lora_forgetting import CLAIMS, make_config
 QUICK, FULL = make_config("quick"), make_config("full", device="cuda")
 
 
-def _gate(norm=1e-16, halving=1e-10):
-    return {"numerics": pd.DataFrame([{"norm_error": norm, "norm_error_unprojected": 1e-9,
-                                       "base_vs_base": 0.0, "halving": halving,
-                                       "refinement": 1e-12}]),
+def _gate(norm=1e-16, halving=1e-10, unprojected=1e-9, field=1e-16):
+    return {"numerics": pd.DataFrame([{"norm_error": norm,
+                                       "norm_error_unprojected": unprojected,
+                                       "field_naive": field, "base_vs_base": 0.0,
+                                       "halving": halving, "refinement": 1e-12}]),
             "rk4_order": pd.DataFrame({"h": [0.4, 0.2, 0.1], "error": [1.6e-4, 1e-5, 6.25e-7]})}
 
 
@@ -24,15 +25,16 @@ def _judge(cid, tables, config=QUICK, gate=True):
     return CLAIMS[cid](config, {**(_gate() if gate else {}), **tables})
 
 
-def _response(power=1.0, jvp_bias=0.0):
+def _response(power=1.0, jvp_bias=0.0, scale=1.0):
     rows = []
     for seed in range(3):
         for eps in (1e-6, 1e-4, 1e-2):
             for t in (0.0, 1.0, 5.0):
                 D = 0.3 * t * eps ** power
-                rows.append({"seed": seed, "eps": eps, "t": t, "coupled": D, "max": 2 * D,
-                             "w2": D, "jvp": 0.3 * t * (1 + jvp_bias),
-                             "envelope": eps * np.expm1(7 * t) / 7 + 1e-12, "lipschitz": 7.0})
+                rows.append({"seed": seed, "eps": eps, "t": t, "coupled": D,
+                             "max": 2 * D * scale, "w2": D, "jvp": 0.3 * t * (1 + jvp_bias),
+                             "envelope": eps * np.expm1(7 * t) / 7 + 1e-12, "lipschitz": 7.0,
+                             "Delta": eps})
     return {"response": pd.DataFrame(rows)}
 
 
@@ -40,6 +42,8 @@ def test_gate_verdicts_and_its_failure_blocks_dependent_claims():
     assert _judge("T11", {}).verdict == REPRODUCED
     bad = _gate(norm=1e-6)
     assert CLAIMS["T11"](QUICK, bad).verdict == NOT_REPRODUCED
+    assert CLAIMS["T11"](QUICK, _gate(unprojected=1e-6)).verdict == NOT_REPRODUCED
+    assert CLAIMS["T11"](QUICK, _gate(field=1e-9)).verdict == NOT_REPRODUCED
     assert CLAIMS["T11"](QUICK, {}).verdict == INCONCLUSIVE
     blocked = CLAIMS["T1"](QUICK, {**bad, **_response()})
     assert blocked.verdict == INCONCLUSIVE and "gate" in blocked.measurement
@@ -55,11 +59,19 @@ def test_t1_linear_response():
 
 
 def test_t2_envelope():
-    assert _judge("T2", _response()).verdict == REPRODUCED
+    ok = _judge("T2", _response())
+    assert ok.verdict == REPRODUCED and ok.numbers["informative"] == 9  # t = 1: envelope < 2
     over = _response()
     over["response"]["max"] = over["response"].envelope + 1e-3
     assert _judge("T2", over).verdict == NOT_REPRODUCED
+    # a violation where the envelope exceeds the sphere's diameter cannot happen: not counted
+    loose = _response()
+    frame = loose["response"]
+    frame.loc[frame.t == 5.0, "max"] = frame.envelope + 1e-3
+    assert _judge("T2", loose).verdict == REPRODUCED
     assert _judge("T2", {}).verdict == INCONCLUSIVE
+    frame = _response()["response"]
+    assert _judge("T2", {"response": frame[frame.t != 1.0]}).verdict == INCONCLUSIVE
 
 
 def _deviation(shift=0.0):
@@ -72,8 +84,16 @@ def _deviation(shift=0.0):
 
 
 def test_t3_deviation_bound():
-    assert _judge("T3", _deviation()).verdict == REPRODUCED
-    assert _judge("T3", _deviation(shift=50.0)).verdict == NOT_REPRODUCED
+    ok = _judge("T3", {**_deviation(), **_response()})
+    assert ok.verdict == REPRODUCED and ok.numbers["crossed"] > 0
+    # the crossing is interpolated: D_∞ = 0.6 t ε crosses δ = ε at t = 1 + 4·(0.4/2.4)
+    assert ok.numbers["margin"] == pytest.approx((1 + 4 / 6) / (np.log(8) / 7))
+    assert _judge("T3", {**_deviation(shift=50.0), **_response()}).verdict == NOT_REPRODUCED
+    # the response runs cross δ = ε before the bound log(8)/7 ≈ 0.3 (interpolated, not t = 1)
+    early = _judge("T3", {**_deviation(), **_response(scale=1e3)})
+    assert early.verdict == NOT_REPRODUCED
+    # no response run ever crosses δ: the bound is never tested there
+    assert _judge("T3", {**_deviation(), **_response(scale=0.0)}).verdict == INCONCLUSIVE
     assert _judge("T3", {}).verdict == INCONCLUSIVE
 
 
@@ -89,7 +109,7 @@ def test_t4_norm_transition():
     assert _judge("T4", _transition(seeds=10)).verdict == INCONCLUSIVE  # too few seeds
 
 
-def _depth(power=-1.0, seeds=5, growth=0.0):
+def _depth(power=-1.0, seeds=5, growth=0.0, base_side=0.99):
     rows = []
     for s in range(seeds):
         for off in (0.004, 0.006, 0.01, 0.02, 0.03, -0.05):
@@ -97,6 +117,7 @@ def _depth(power=-1.0, seeds=5, growth=0.0):
             rows.append({"seed": s, "eps": 0.2 + off, "gap": 0.2, "offset": off,
                          "t_star": t_star, "terminal_w2": 0.0, "base_a1_merge": 0.99,
                          "lora_merge_t": 8.0, "lora_a1_at_merge": 0.99,
+                         "base_a1_own_merge": base_side,
                          "sup_full": 0.1 * (1 + growth), "sup_half": 0.1})
     return {"depth": pd.DataFrame(rows)}
 
@@ -105,6 +126,9 @@ def test_t5_depth_transition():
     assert _judge("T5", _depth()).verdict == REPRODUCED
     assert _judge("T5", _depth(power=-0.5)).verdict == NOT_REPRODUCED
     assert _judge("T5", _depth(seeds=2)).verdict == INCONCLUSIVE
+    # seeds whose base cloud merged on ±v₂'s side are set apart before any LoRA outcome
+    apart = _judge("T5", _depth(power=-0.5, base_side=0.3))
+    assert apart.verdict == INCONCLUSIVE and apart.numbers["seeds"] == 0
 
 
 def _rank(slope=0.0, noise=0.01, seeds=32):
@@ -147,6 +171,13 @@ def test_t8_v1_phase_diagram():
     assert _judge("T8", _v1()).verdict == REPRODUCED
     assert _judge("T8", _v1(c=1.0, entry=8.0)).verdict == NOT_REPRODUCED
     assert _judge("T8", _v1(eps=(0.05,))).verdict == INCONCLUSIVE
+    # every cloud is judged: one cloud off the 1/ε law (overlapping the band) is enough
+    mixed = _v1()
+    frame = mixed["v1"]
+    off = frame.v1_seed == 0
+    frame.loc[off, "departure"] = 0.535 / frame.eps[off] ** 1.1
+    frame.loc[off, "c"] = frame.eps[off] * frame.departure[off]
+    assert _judge("T8", mixed).verdict != REPRODUCED
 
 
 def test_t9_has_no_bound_to_compare_with():
@@ -161,10 +192,11 @@ def _beta(trend=1.0, noise=0.1):
     return {"beta": pd.DataFrame(rows)}
 
 
-def test_t10_beta_trend():
-    assert _judge("T10", _beta()).verdict == REPRODUCED
-    assert _judge("T10", _beta(trend=-1.0)).verdict == NOT_REPRODUCED
-    assert _judge("T10", _beta(trend=0.0, noise=1.0)).verdict == INCONCLUSIVE
+def test_t10_has_no_stated_prediction():
+    for trend in (1.0, -1.0):
+        out = _judge("T10", _beta(trend=trend))
+        assert out.verdict == INCONCLUSIVE and "no stated prediction" in out.measurement
+        assert np.sign(out.numbers["tau"]) == np.sign(trend)
 
 
 @pytest.mark.parametrize("cid", [f"T{i}" for i in range(1, 11)])

@@ -43,12 +43,29 @@ def _numerics_cell(p: dict, seed: int) -> dict:
     unprojected = probes.rk4(X0, free, h=p["h"], steps=int(round(p["gate_T"] / p["h"])),
                              project=False)[0]
     norm = torch.linalg.vector_norm
-    return {"steps": list(steps), "errors": errors,
+    return {"steps": list(steps), "errors": errors, "field_naive": _naive_field_error(p, pair, X0),
             "norm_error": max(float((norm(X, dim=-1) - 1).abs().max()) for X in (X_a, X_h)),
             "norm_error_unprojected": float((norm(unprojected, dim=-1) - 1).abs().max()),
             "base_vs_base": float((X_same[0] - X_same[1]).abs().max()),
             "halving": float((X_h - X_h2).abs().max()),
             "refinement": float((X_a - X_a2).abs().max())}
+
+
+def _naive_field_error(p: dict, Vs: np.ndarray, X0) -> float:
+    """max |F − F_naive| between the batched field and a per-token loop of the formula
+    F_i = P⊥_{x_i} Σ_j softmax_j(β⟨x_i, x_j⟩) V x_j (Q = K = I)."""
+    X = X0.cpu().numpy()
+    fast = probes.ParticleSystem(tensor(Vs, p), tensor(np.eye(X.shape[-1]), p),
+                                 p["beta"]).field(X0).cpu().numpy()
+    worst = 0.0
+    for b in range(X.shape[0]):
+        for i, x in enumerate(X[b]):
+            logits = p["beta"] * np.array([x @ y for y in X[b]])
+            w = np.exp(logits - logits.max())
+            w /= w.sum()
+            y = sum(w[j] * (Vs[b] @ X[b, j]) for j in range(X.shape[1]))
+            worst = max(worst, float(np.abs(y - (x @ y) * x - fast[b, i]).max()))
+    return worst
 
 
 def _response_cell(p: dict, seed: int) -> dict:
@@ -167,8 +184,9 @@ def _depth_cell(p: dict, seed: int) -> dict:
     w2 = np.array([[w2_series(base[:, s], lora[:, k, s]) for s in range(S)]
                    for k in range(len(eps))])  # [eps, S, t]
     aligned = _alignment(lora, unit)  # [t, eps, S]
-    # T*: the last upward crossing of ½ (the flip that lasts); ∞ if not flipped at the end
-    t_star = [[_last_crossing(times, aligned[:, k, s], 0.5) for s in range(S)]
+    # T*: the last upward crossing of the level (0.9: the flip that lasts, well past the
+    # v₁/v₂ diagonal); ∞ if not flipped at the end
+    t_star = [[_last_crossing(times, aligned[:, k, s], p["t_star_level"]) for s in range(S)]
               for k in range(len(eps))]
     merge = int(round(p["merge_T"] / p["record_dt"]))
     t_dev = [[[probes.time_to_deviation(times, coupled[:, k, s], dl) for s in range(S)]
@@ -192,6 +210,10 @@ def _depth_cell(p: dict, seed: int) -> dict:
             # when each LoRA cloud first merges (up to sign) and on which side of the v₁/v₂
             # diagonal: the starting point of the Oja flow whose slow exit T5's law describes
             **_merging(times, lora, _top_projector(V), p["merged_cos2"]),
+            # the base cloud's side at its own merge moment (T5's blind selection: nothing
+            # from the LoRA run)
+            "base_a1_own_merge": _merging(times, base[:, None], _top_projector(V),
+                                          p["merged_cos2"])["lora_a1_at_merge"][0],
             "coupled_seed0": plain(coupled[::stride, :, 0].T),
             "w2_seed0": plain(w2[:, 0, ::stride]),
             "oversmoothing": plain(probes.oversmoothing_index(base[::stride, 0])),
@@ -209,7 +231,7 @@ def _cell(params: dict, seed: int) -> dict:
     return run_kind(_KINDS, params, seed)
 
 
-CELL_FUNCTION = CellFunction(name="lora_forgetting.cell", version=4, fn=_cell,
+CELL_FUNCTION = CellFunction(name="lora_forgetting.cell", version=5, fn=_cell,
                              check=payloads.check)
 
 
@@ -231,7 +253,7 @@ def grid(config: Config) -> list[Cell]:
                   bisect_iters=c.bisect_iters),
              cell("depth", offsets=list(c.depth_offsets), below=list(c.below_eps), T=c.depth_T,
                   seeds=c.depth_seeds, deltas=list(c.deviation_deltas), depth_h=c.depth_h,
-                  merge_T=c.merge_T, merged_cos2=c.merged_cos2),
+                  merge_T=c.merge_T, merged_cos2=c.merged_cos2, t_star_level=c.t_star_level),
              cell("rank", rank_d=c.rank_d, ranks=list(c.rank_values), seeds=c.rank_seeds,
                   eps=c.rank_eps, t=c.rank_t),
              cell("beta", betas=list(c.beta_values), seeds=c.beta_seeds, eps=c.beta_eps,

@@ -18,7 +18,9 @@ SUMMARY = ("arXiv 2402.15415 v2 as summarised by papernotes.org (ICML 2026 notes
 RECON = "reconstruction (reproductions/lora_forgetting/README.md)"
 
 # T11's numbers, shared by the gate below and T11's declaration
-GATE_LIMITS = {"order_band": (3.8, 4.2), "norm_tol": 1e-12, "halving_tol": 1e-8}
+# (the unprojected run's norm drift gets the step-halving budget: both are RK4's own error)
+GATE_LIMITS = {"order_band": (3.8, 4.2), "norm_tol": 1e-12, "halving_tol": 1e-8,
+               "field_tol": 1e-12}
 
 
 def fit_line(x, y) -> tuple[float, float, float]:
@@ -40,7 +42,8 @@ def fit_line(x, y) -> tuple[float, float, float]:
 def gate_checks(tables, limits=GATE_LIMITS) -> dict:
     """T11's checks, each a verdict by ``decide`` on an exact number: RK4 order (log-log
     slope of error vs h), |‖x_i‖ − 1|, base-vs-base D, step halving (RK4) and tolerance
-    refinement (DOP853)."""
+    refinement (DOP853), the norm drift of RK4 without renormalisation (the projection is
+    not hiding a wrong field), and the batched field against a per-token loop."""
     num, order = tables.get("numerics"), tables.get("rk4_order")
     if num is None or num.empty or order is None or order.empty:
         return {}
@@ -52,7 +55,12 @@ def gate_checks(tables, limits=GATE_LIMITS) -> dict:
                      decide(row.norm_error, row.norm_error, (0.0, limits["norm_tol"]))),
             "base_vs_base": (float(row.base_vs_base),
                              decide(row.base_vs_base, row.base_vs_base, (0.0, 0.0))),
-            "halving": (change, decide(change, change, (0.0, limits["halving_tol"])))}
+            "halving": (change, decide(change, change, (0.0, limits["halving_tol"]))),
+            "norm_unprojected": (float(row.norm_error_unprojected),
+                                 decide(row.norm_error_unprojected, row.norm_error_unprojected,
+                                        (0.0, limits["halving_tol"]))),
+            "field_naive": (float(row.field_naive),
+                            decide(row.field_naive, row.field_naive, (0.0, limits["field_tol"])))}
 
 
 def gate_failure(tables) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-from attnlab import theory
+from attnlab import probes, theory
 
 from .._claims import all_of, decide
 from .claim_list import (
@@ -32,13 +32,16 @@ __all__ = ["CLAIMS"]
               "sphere, deterministic, converged in its step).",
     criterion="RK4 order in [{order_band[0]}, {order_band[1]}]; |‖x_i‖ − 1| < {norm_tol:g}; "
               "base-vs-base D ≡ 0; step halving (RK4) and rtol/100 (DOP853) change states "
-              "< {halving_tol:g}", **GATE_LIMITS)
+              "< {halving_tol:g}; RK4 without renormalisation drifts off the sphere by < "
+              "{halving_tol:g} by t = 4; the batched field equals a per-token loop of the "
+              "formula to {field_tol:g}", **GATE_LIMITS)
 def _gate(spec, config, tables):
     checks = gate_checks(tables, spec.limits)
     if not checks:
         return spec.no_data("no numerics cell in this run")
     text = "; ".join(f"{k} {v:.3g} ({verdict})" for k, (v, verdict) in checks.items())
-    return spec.result(prediction="order 4, norm 1, D ≡ 0, converged", measurement=text,
+    return spec.result(prediction="order 4, norm 1, D ≡ 0, converged, "
+                                                 "field as written", measurement=text,
                        verdict=all_of(v for _, v in checks.values()),
                        numbers={k: v for k, (v, _) in checks.items()})
 
@@ -79,60 +82,124 @@ def _linear_response(spec, config, tables):
     "T2", source=ABSTRACT + "; " + RECON, source_kind="reconstruction",
     statement="Grönwall envelope: D_∞(t) ≤ Δ(e^{Lt} − 1)/L from a common start, L = "
               "‖V‖(3 + 4β), Δ = ‖ΔV‖ (so W₂ ≤ D_c ≤ D_∞ obey it too).",
-    criterion="violations of D(t) ≤ envelope + {budget:g} (integration budget) over every "
-              "recorded (ε, seed, t) = {allowed}; the fitted growth rate is reported against L",
-    budget=1e-9, allowed=0)
+    criterion="violations of D(t) ≤ envelope + {budget:g} (integration budget) over the "
+              "recorded (ε, seed, t) where the envelope is below {diameter:g} (the sphere's "
+              "diameter: above it no D can violate it) = {allowed}, at least one such point; "
+              "the margin max D/envelope there and the fitted growth rate reported",
+    budget=1e-9, allowed=0, diameter=2.0)
 def _envelope(spec, config, tables):
     why = gate_failure(tables)
     r = tables.get("response")
     if why or r is None or r.empty:
         return spec.no_data(why or "no response cells")
-    over = int((r["max"] > r.envelope + spec.limits["budget"]).sum())
-    over_w2 = int((r.w2 > r.envelope + spec.limits["budget"]).sum())
+    lim = spec.limits
+    live = r[(r.t > 0) & (r.envelope < lim["diameter"])]
+    over = int((live["max"] > live.envelope + lim["budget"]).sum())
+    over_w2 = int((live.w2 > live.envelope + lim["budget"]).sum())
+    margin = float((live["max"] / live.envelope).max()) if len(live) else float("nan")
     small = r[(r.eps == r.eps.min()) & (r.t > 0)]
     rates = [fit_line(g.t, np.log(g.coupled))[0] for _, g in small.groupby("seed")]
     L = float(r.lipschitz.iloc[0])
     total = over + over_w2
-    a = spec.limits["allowed"]
+    a = lim["allowed"]
     return spec.result(prediction=f"0 violations; growth rate ≤ L = {L:g}",
-                       measurement=f"{over} (D_∞) + {over_w2} (W₂) violations over {len(r)} "
-                                   f"points; fitted log-D growth rate at ε = {r.eps.min():g}: "
-                                   f"{np.mean(rates):.3f} (L = {L:g}: the envelope is loose)",
-                       verdict=decide(total, total, (a, a)),
-                       numbers={"violations": total, "growth_rate": float(np.mean(rates)),
+                       measurement=f"{over} (D_∞) + {over_w2} (W₂) violations over {len(live)} "
+                                   f"informative points (envelope < {lim['diameter']:g}, t ≤ "
+                                   f"{live.t.max() if len(live) else float('nan'):g}; "
+                                   f"{int((r.t > 0).sum()) - len(live)} of "
+                                   f"{int((r.t > 0).sum())} with t > 0 cannot violate it); "
+                                   f"margin: max D_∞/envelope {margin:.3f}; fitted log-D growth "
+                                   f"rate at ε = {r.eps.min():g}: {np.mean(rates):.3f} (L = "
+                                   f"{L:g}: the envelope is loose)",
+                       verdict=decide(total, total, (a, a), enough_data=len(live) > 0),
+                       numbers={"violations": total, "informative": len(live),
+                                "margin": margin, "growth_rate": float(np.mean(rates)),
                                 "lipschitz": L})
 
 
 @CLAIMS.claim(
-    "T3", source=ABSTRACT + " ('we further bound the time-to-deviation')", source_kind="paper",
+    "T3", source=ABSTRACT + " ('we further bound the time-to-deviation'; the formula is "
+                            "ours: " + RECON + ")", source_kind="reconstruction",
     statement="The time-to-deviation is bounded below in terms of the perturbation size and "
-              "spectral quantities: T_dev(δ) ≥ log(1 + δL/Δ)/L.",
-    criterion="runs with T_dev(δ) below the bound = {allowed} over every (ε, seed, δ); the law "
-              "of T_dev past the gap (1/(ε−g), 1/ε, log 1/ε) reported by R²", allowed=0)
+              "spectral quantities: T_dev(δ) ≥ log(1 + δL/Δ)/L (our form: T2's envelope "
+              "inverted).",
+    criterion="T_dev(δ) = the first time D > δ, interpolated between records (D_∞ on the "
+              "response runs, D_c ≤ D_∞ on the depth runs); runs with "
+              "T_dev below the bound = {allowed} over the small-ε response runs (ε = 1e-6…1e-2, "
+              "δ = {rel_deltas} × ε and {deltas}: bounds ≈ 0.3–1.8) and the depth runs, at "
+              "least one response run crossing δ; the margin min T_dev/bound reported; the law "
+              "of T_dev past the gap (1/(ε−g), 1/ε, log 1/ε) by R², called only if one law "
+              "wins ≥ {law_share:.0%} of {draws} seed resamples",
+    allowed=0, rel_deltas=(1.0, 10.0), deltas=(0.05, 0.1, 0.2), law_share=0.95, draws=300)
 def _deviation(spec, config, tables):
     why = gate_failure(tables)
-    d = tables.get("deviation")
-    if why or d is None or d.empty:
-        return spec.no_data(why or "no depth cells")
-    below = int((d.t_dev < d.bound).sum())
-    above = d[(d.eps > d.gap) & np.isfinite(d.t_dev)]
+    d, r = tables.get("deviation"), tables.get("response")
+    if why or d is None or d.empty or r is None or r.empty:
+        return spec.no_data(why or "no depth or response cells")
+    lim = spec.limits
+    resp = []
+    for (eps, _seed), g in r.groupby(["eps", "seed"]):
+        g = g.sort_values("t")
+        L, Delta = float(g.lipschitz.iloc[0]), float(g.Delta.iloc[0])
+        for dl in [k * eps for k in lim["rel_deltas"]] + list(lim["deltas"]):
+            resp.append((theory.deviation_time_lower_bound(dl, L, Delta),
+                         probes.time_to_deviation(g.t, g["max"], dl)))
+    resp = np.array(resp)
+    crossed = resp[np.isfinite(resp[:, 1])]
+    below_r = int((resp[:, 1] < resp[:, 0]).sum())
+    below_d = int((d.t_dev < d.bound).sum())
+    below = below_r + below_d
+    margin = float((crossed[:, 1] / crossed[:, 0]).min()) if len(crossed) else float("nan")
+    margin_d = float((d.t_dev / d.bound).min())
+    best, share, fits = _best_law(d, np.random.default_rng(config.seed), lim["draws"])
+    law = (f"best law {best} in {share:.0%} of resamples: "
+           + ("called" if share >= lim["law_share"] else "undecided"))
+    laws = ", ".join(f"{k}: R² {v:.3f}" for k, v in fits.items())
+    a = lim["allowed"]
+    return spec.result(prediction="every T_dev above log(1 + δL/Δ)/L",
+                       measurement=f"{below_r} of {len(resp)} response runs below the bound "
+                                   f"({len(crossed)} crossed δ by t = {r.t.max():g}; bounds "
+                                   f"{resp[:, 0].min():.2f}–{resp[:, 0].max():.2f}; margin min "
+                                   f"T_dev/bound {margin:.2f}); {below_d} of {len(d)} depth "
+                                   f"runs below it (bounds ≤ {d.bound.max():.2f}, margin "
+                                   f"{margin_d:.2f}); {law} ({laws})",
+                       verdict=decide(below, below, (a, a), enough_data=len(crossed) > 0),
+                       numbers={"below_bound": below, "crossed": len(crossed),
+                                "margin": margin, "margin_depth": margin_d, "r2": fits,
+                                "best_law": best, "law_share": share})
+
+
+def _law_fits(above) -> dict:
     fits = {}
     for name in ("1/(eps-g)", "1/eps", "log(1/eps)"):
         r2 = []
         for _, g in above.groupby("delta"):
             mean = g.groupby("eps").t_dev.mean()
             x = theory.forgetting_time_laws(mean.index.to_numpy(), float(g.gap.iloc[0]))[name]
-            r2.append(fit_line(x, mean.values)[2])
+            r2.append(fit_line(x, mean.values)[2] if len(mean) >= 3 else np.nan)
         fits[name] = float(np.nanmean(r2)) if np.isfinite(r2).any() else float("nan")
-    best = max(fits, key=lambda k: -np.inf if np.isnan(fits[k]) else fits[k])
-    a = spec.limits["allowed"]
-    laws = ", ".join(f"{k}: R² {v:.3f}" for k, v in fits.items())
-    return spec.result(prediction="every T_dev above log(1 + δL/Δ)/L; T_dev ~ 1/(ε − g)",
-                       measurement=f"{below} of {len(d)} runs below the bound (its largest "
-                                   f"value {d.bound.max():.2f} vs smallest T_dev "
-                                   f"{d.t_dev.min():.2f}); best law {best} ({laws})",
-                       verdict=decide(below, below, (a, a)),
-                       numbers={"below_bound": below, "r2": fits, "best_law": best})
+    return fits
+
+
+def _best(fits: dict) -> str:
+    return max(fits, key=lambda k: -np.inf if np.isnan(fits[k]) else fits[k])
+
+
+def _best_law(d, rng, draws: int) -> tuple[str, float, dict]:
+    """The law of T_dev past the gap with the best R², and how often it stays best when the
+    seeds are resampled."""
+    above = d[(d.eps > d.gap) & np.isfinite(d.t_dev)]
+    fits = _law_fits(above)
+    best = _best(fits)
+    seeds = np.unique(above.seed)
+    if seeds.size < 2:
+        return best, float("nan"), fits
+    wins = 0
+    for _ in range(draws):
+        pick = rng.choice(seeds, seeds.size)
+        sample = above.set_index("seed").loc[pick].reset_index()
+        wins += _best(_law_fits(sample)) == best
+    return best, wins / draws, fits
 
 
 def _clopper_pearson(k: int, n: int) -> tuple[float, float]:

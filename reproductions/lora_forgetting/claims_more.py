@@ -42,24 +42,23 @@ def depth_exponent(offset, t_star) -> float:
     "T5", source=ABSTRACT + " (depth transition); " + RECON, source_kind="reconstruction",
     statement="A phase transition in depth: past the gap, forgetting starts at a depth T* ≍ "
               "1/(ε − g) (critical slowing down); below it sup_t D stays bounded as depth grows.",
-    criterion="T*: the last t at which mean_i ⟨x_i, v₂⟩² rises above ½ for good (flipped "
-              "to ±v₂), on the runs whose LoRA cloud merged (mean ⟨x_i, x_j⟩² ≥ 0.98) on the old "
-              "state's side, mean ⟨x, v₁⟩² > {side_min} then (the law's premise: one cluster "
-              "leaving ±v₁'s side; the others are reported apart); exponent p of "
-              "T* = a(ε − g)^p + b fitted per seed, mean over seeds ± 2 SE in "
-              "[{exp_band[0]}, {exp_band[1]}]; below the gap sup_{{t≤T}} D / sup_{{t≤T/2}} D "
-              "− 1 ≤ {growth_tol:g} for every run whose "
-              "base cloud merged by ±v₁ (mean ⟨x, v₁⟩² ≥ {merged_min} at t = 10, as T4)",
-    exp_band=(-1.2, -0.8), growth_tol=0.05, side_min=0.5, merged_min=0.9)
+    criterion="T*: the last t at which mean_i ⟨x_i, v₂⟩² rises above {level} for good, "
+              "on the seeds whose BASE cloud, at its own merge moment (mean ⟨x_i, x_j⟩² ≥ "
+              "0.98), has mean ⟨x, v₁⟩² > {side_min} (the law's premise, decided on the base "
+              "run alone; the others reported apart); exponent p of T* = a(ε − g)^p + b "
+              "fitted per seed, mean over seeds ± 2 SE in [{exp_band[0]}, {exp_band[1]}]; "
+              "below the gap sup_{{t≤T}} D / sup_{{t≤T/2}} D − 1 ≤ {growth_tol:g} for every "
+              "run whose base cloud merged by ±v₁ (mean ⟨x, v₁⟩² ≥ {merged_min} at t = 10, "
+              "as T4)",
+    exp_band=(-1.2, -0.8), growth_tol=0.05, side_min=0.5, merged_min=0.9, level=0.9)
 def _depth(spec, config, tables):
     why = gate_failure(tables)
     d = tables.get("depth")
     if why or d is None or d.empty:
         return spec.no_data(why or "no depth cells")
-    premise = d.lora_a1_at_merge > spec.limits["side_min"]  # NaN (never merged) → False
+    premise = d.base_a1_own_merge > spec.limits["side_min"]  # NaN (never merged) → False
     direct = d[(d.offset > 0) & ~premise]
-    kept = d[(d.offset < 0) | premise]
-    above = kept[kept.offset > 0]
+    above = d[(d.offset > 0) & premise]
     censored = int((~np.isfinite(above.t_star)).sum())
     per_seed = np.array([depth_exponent(g.offset, g.t_star) for _, g in above.groupby("seed")])
     per_seed = per_seed[np.isfinite(per_seed)]
@@ -72,17 +71,25 @@ def _depth(spec, config, tables):
     v_exp = decide(lo, hi, spec.limits["exp_band"], enough_data=seeds >= 3)
     v_bounded = decide(growth.min(), growth.max(), (0.0, spec.limits["growth_tol"]),
                        enough_data=growth.size > 0)
+    flat = direct.t_star[np.isfinite(direct.t_star)]
     return spec.result(prediction="p = −1; bounded below the gap",
                        measurement=f"p = {p_hat:.3f} [{lo:.3f}, {hi:.3f}] over "
                                    f"{seeds} seeds' fits (per-seed p "
                                    + ", ".join(f"{x:.2f}" for x in per_seed) + ") "
-                                   f"({censored} runs not flipped by the horizon; {len(direct)} of "
-                                   f"{int((d.offset > 0).sum())} runs past the gap set apart: "
-                                   f"not merged on ±v₁'s side); below the gap (base merged by ±v₁) "
-                                   f"sup D "
-                                   f"grows by {growth.max():.2e} from T/2 to T",
+                                   f"({censored} runs not flipped by the horizon; "
+                                   f"{direct.seed.nunique()} of {d.seed.nunique()} seeds set "
+                                   f"apart: base merged on ±v₂'s side, their T* "
+                                   + (f"{flat.min():.1f}–{flat.max():.1f}" if len(flat)
+                                      else "none") + "); below the gap (base merged by ±v₁) "
+                                   f"sup D grows by {growth.max():.2e} from T/2 to T",
                        verdict=all_of([v_exp, v_bounded]),
-                       numbers={"exponent": p_hat, "low": lo, "high": hi,
+                       note="The first selection rule (T* at ½; kept runs whose LoRA cloud "
+                            "merged on ±v₁'s side) was chosen after seeing the data and "
+                            "selected on the outcome. The present rule (T* at 0.9; kept seeds "
+                            "decided on the base run alone) was fixed by an independent second "
+                            "reading before its held-out check (run seed 7: p = −0.999 "
+                            "[−1.003, −0.994]).",
+                       numbers={"exponent": p_hat, "low": lo, "high": hi, "seeds": seeds,
                                 "growth_max": float(growth.max()) if growth.size else None})
 
 
@@ -184,41 +191,48 @@ def _meanfield(spec, config, tables):
     statement="v1's phase diagram (ℝ², V = I → diag(1, 1 − ε), n = 20, dt = 0.1, δ = 0.1): "
               "tokens enter the base clusters at t ≈ 4–5 whatever ε, and leave at "
               "T_dep ≈ 0.535/ε.",
-    criterion="v1 seed: entry times in [{entry_band[0]}, {entry_band[1]}]; log-log slope of "
-              "T_dep vs ε (± 2 SE) in [{slope_band[0]}, {slope_band[1]}]; ε·T_dep over ε "
-              "within ±{c_tol:.0%} of {c_v1}; other seeds' spread reported",
-    entry_band=(3.5, 5.5), slope_band=(-1.1, -0.9), c_v1=0.535, c_tol=0.15, v1_seed=42)
+    criterion="on every cloud (x0 = RandomState(s).uniform(−1, 1), s ∈ the configured v1 "
+              "seeds): entry times in [{entry_band[0]}, {entry_band[1]}]; wherever departure "
+              "happens (≥ 3 ε with a finite T_dep), the log-log slope of T_dep vs ε (± 2 SE) "
+              "in [{slope_band[0]}, {slope_band[1]}] and ε·T_dep within ±{c_tol:.0%} of {c_v1} "
+              "for every ε; at least {min_clouds} clouds departing; the clouds that never "
+              "depart reported", entry_band=(3.5, 5.5), slope_band=(-1.1, -0.9), c_v1=0.535,
+    c_tol=0.15, min_clouds=2, v1_seed=42)
 def _v1_diagram(spec, config, tables):
     why = gate_failure(tables)
     v = tables.get("v1")
     if why or v is None or v.empty:
         return spec.no_data(why or "no v1 cells")
     lim = spec.limits
-    main = v[v.v1_seed == lim["v1_seed"]]
-    if main.empty:
-        return spec.no_data(f"no run with v1's seed {lim['v1_seed']}")
-    gone = main[np.isfinite(main.departure)]
-    v_entry = decide(main.entry.min(), main.entry.max(), lim["entry_band"])
-    slope, se, _ = fit_line(np.log(gone.eps), np.log(gone.departure)) if len(gone) >= 2 \
-        else (np.nan, np.nan, np.nan)
-    v_slope = decide(slope - 2 * se, slope + 2 * se, lim["slope_band"],
-                     enough_data=len(gone) >= 3)
-    c = gone.c.to_numpy()
     band = (lim["c_v1"] * (1 - lim["c_tol"]), lim["c_v1"] * (1 + lim["c_tol"]))
-    v_c = decide(c.min(), c.max(), band, enough_data=c.size >= 2) if c.size else INCONCLUSIVE
-    others = v[(v.v1_seed != lim["v1_seed"])]
-    spread = {int(k): (float(np.median(g.c[np.isfinite(g.c)])) if np.isfinite(g.c).any()
-                       else float("inf")) for k, g in others.groupby("v1_seed")}
-    half = (main.departure_half_step / main.departure - 1).abs()
+    verdicts = [decide(v.entry.min(), v.entry.max(), lim["entry_band"])]
+    parts, never, slopes = [], [], {}
+    for s, g in v.groupby("v1_seed"):
+        gone = g[np.isfinite(g.departure)]
+        if len(gone) < 3:
+            never.append(int(s))
+            continue
+        slope, se, _ = fit_line(np.log(gone.eps), np.log(gone.departure))
+        c = gone.c.to_numpy()
+        verdicts += [decide(slope - 2 * se, slope + 2 * se, lim["slope_band"]),
+                     decide(c.min(), c.max(), band)]
+        slopes[int(s)] = slope
+        parts.append(f"{int(s)}: slope {slope:.3f} ± {2 * se:.3f}, ε·T_dep "
+                     f"{c.min():.3f}–{c.max():.3f}")
+    verdict = all_of(verdicts) if len(slopes) >= lim["min_clouds"] else INCONCLUSIVE
+    half = (v.departure_half_step / v.departure - 1).abs()
     return spec.result(
         prediction="entry 4–5; slope −1; ε·T_dep = 0.535",
-        measurement=f"seed {lim['v1_seed']}: entry {main.entry.min():.1f}–{main.entry.max():.1f}; "
-                    f"slope {slope:.3f} ± {2 * se:.3f}; ε·T_dep {c.min():.3f}–{c.max():.3f} over "
-                    f"{c.size} ε (dt/2 moves T_dep by ≤ {np.nanmax(half):.1%}); other seeds' "
-                    f"median ε·T_dep: " + ", ".join(f"{s}: {x:.2f}" for s, x in spread.items()),
-        verdict=all_of([v_entry, v_slope, v_c]),
-        numbers={"slope": slope, "slope_se": se, "c_min": c.min() if c.size else None,
-                 "c_max": c.max() if c.size else None, "spread": spread})
+        measurement=f"entry {v.entry.min():.1f}–{v.entry.max():.1f} over {v.v1_seed.nunique()} "
+                    f"clouds; departing clouds — " + ("; ".join(parts) or "none")
+                    + f"; never departing (< 3 ε): {never or 'none'} "
+                    f"(dt/2 moves T_dep by ≤ {np.nanmax(half):.1%})",
+        verdict=verdict,
+        note=f"The 0.535 match on cloud {lim['v1_seed']} is one cloud; that cloud is "
+             f"RandomState({lim['v1_seed']}), not v1's notebook cloud (its x0 was unseeded), "
+             "and it is the same on every run seed (--seeds does not resample T8).",
+        numbers={"slopes": slopes, "never_depart": never,
+                 "entry_min": float(v.entry.min()), "entry_max": float(v.entry.max())})
 
 
 @CLAIMS.claim(
@@ -243,10 +257,10 @@ def _second_cluster(spec, config, tables):
 
 @CLAIMS.claim(
     "T10", source=RECON + " (β enters L and Δ)", source_kind="reconstruction",
-    statement="Below the critical norm the time-to-deviation grows with the inverse "
-              "temperature β.",
-    criterion="Kendall τ between β and T_dev(δ) (censored at the horizon; 95% bootstrap over "
-              "seeds) inside ({tau_band[0]}, {tau_band[1]}]", tau_band=(1e-9, 1.0))
+    statement="How the time-to-deviation below the critical norm depends on the inverse "
+              "temperature β (the spec's table said it grows; nothing we could read states it).",
+    criterion="none (no stated prediction): Kendall τ between β and T_dev(δ) (censored at the "
+              "horizon; 95% bootstrap over seeds) reported")
 def _beta(spec, config, tables):
     why = gate_failure(tables)
     b = tables.get("beta")
@@ -266,9 +280,12 @@ def _beta(spec, config, tables):
     lo, hi = np.nanpercentile(boot, [2.5, 97.5])
     t_hat = tau(np.arange(len(b)))
     means = b.assign(t=t).groupby("beta").t.mean()
-    return spec.result(prediction="τ > 0",
-                       measurement=f"τ = {t_hat:+.3f} [{lo:+.3f}, {hi:+.3f}]; mean T_dev by β: "
+    return spec.result(prediction="none stated",
+                       measurement=f"no stated prediction: the paper's text we could read says "
+                                   f"nothing on β, and our bound log(1 + δL/Δ)/L falls with β "
+                                   f"(L = 3 + 4β, Δ free of β); measured τ = {t_hat:+.3f} "
+                                   f"[{lo:+.3f}, {hi:+.3f}]; mean T_dev by β: "
                                    + ", ".join(f"{k:g}: {x:.1f}" for k, x in means.items())
                                    + f" ({int(b.censored.sum())} censored)",
-                       verdict=decide(lo, hi, spec.limits["tau_band"]),
+                       verdict=INCONCLUSIVE,
                        numbers={"tau": t_hat, "low": lo, "high": hi})

@@ -50,7 +50,8 @@ class Config:
     # --- T3/T5 depth transition and deviation times: ε = g + offset (and below the gap)
     depth_offsets: tuple = (0.004, 0.006, 0.01, 0.015, 0.02, 0.03)
     below_eps: tuple = (0.1, 0.15, 0.18)
-    depth_T: float = 300.0  # T*(g + 0.004) ≈ 0.88/0.004 + 6 ≈ 227 (prototype law)
+    # T* at ⟨x, v₂⟩² = 0.9: the slowest seeds flip at ≈ 300 at g + 0.004 (second reading)
+    depth_T: float = 400.0
     depth_seeds: int = 12
     deviation_deltas: tuple = (0.05, 0.1, 0.2)
     record_dt: float = 0.5
@@ -62,6 +63,9 @@ class Config:
     # T5: a LoRA cloud has merged once its mean pairwise ⟨x_i, x_j⟩² reaches this (one
     # cluster, up to sign); the law's start is that moment, on v₁'s side of the diagonal
     merged_cos2: float = 0.98
+    # T5's T*: the last time mean ⟨x, v₂⟩² rises above this for good (the second reading's
+    # blind rule; ½ flipped at once for clouds merged near the v₁/v₂ diagonal)
+    t_star_level: float = 0.9
     # --- T6 rank at fixed norm: d = 8 so that r = 1 … 8
     rank_d: int = 8
     rank_values: tuple = (1, 2, 4, 8)

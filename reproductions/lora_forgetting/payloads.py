@@ -15,7 +15,8 @@ _SERIES = [NUMBER]
 _GRID = [[NUMBER]]
 _SPECS = {
     "numerics": {"steps": _SERIES, "errors": _SERIES, "norm_error": NUMBER,
-                 "norm_error_unprojected": NUMBER, "base_vs_base": NUMBER, "halving": NUMBER,
+                 "norm_error_unprojected": NUMBER, "field_naive": NUMBER,
+                 "base_vs_base": NUMBER, "halving": NUMBER,
                  "refinement": NUMBER},
     "response": {"times": _SERIES, "eps": _SERIES, "coupled": [_GRID], "max": [_GRID],
                  "w2": [_GRID], "jvp": _GRID, "lipschitz": NUMBER, "delta": _SERIES},
@@ -24,7 +25,8 @@ _SPECS = {
     "depth": {"gap": NUMBER, "eps": _SERIES, "times": _SERIES, "t_star": _GRID,
               "t_dev": [_GRID], "sup_full": _GRID, "sup_half": _GRID, "terminal_w2": _GRID,
               "coupled_seed0": _GRID, "base_a2_max": _SERIES, "base_a1_merge": _SERIES,
-              "lora_merge_t": _GRID, "lora_a1_at_merge": _GRID, "w2_seed0": _GRID,
+              "lora_merge_t": _GRID, "lora_a1_at_merge": _GRID, "base_a1_own_merge": _SERIES,
+              "w2_seed0": _GRID,
               "oversmoothing": _SERIES,
               "oversmoothing_discrete": _SERIES, "lipschitz": NUMBER,
               "trajectory_base": [_GRID], "trajectory_lora": [_GRID]},

@@ -17,7 +17,7 @@ def _numerics(items) -> dict:
     rows, steps = [], []
     for _, out in items:
         rows.append({k: out[k] for k in ("norm_error", "norm_error_unprojected",
-                                         "base_vs_base", "halving", "refinement")})
+                                         "field_naive", "base_vs_base", "halving", "refinement")})
         steps += [{"h": h, "error": e} for h, e in zip(out["steps"], out["errors"],
                                                        strict=True)]
     return {"numerics": pd.DataFrame(rows), "rk4_order": pd.DataFrame(steps)}
@@ -34,6 +34,7 @@ def _response(items) -> dict:
                     rows.append({"seed": r, "eps": eps, "t": t, "coupled": series[j],
                                  "max": out["max"][k][r][j], "w2": out["w2"][k][r][j],
                                  "jvp": out["jvp"][r][j], "envelope": envelope[j],
+                                 "Delta": out["delta"][k],
                                  "lipschitz": L})
     return {"response": pd.DataFrame(rows)}
 
@@ -57,6 +58,7 @@ def _depth(items) -> dict:
                 rows.append({"seed": s, "eps": eps, "gap": g, "offset": eps - g,
                              "t_star": t_star, "terminal_w2": out["terminal_w2"][k][s],
                              "base_a1_merge": out["base_a1_merge"][s],
+                             "base_a1_own_merge": out["base_a1_own_merge"][s],
                              "lora_merge_t": out["lora_merge_t"][k][s],
                              "lora_a1_at_merge": out["lora_a1_at_merge"][k][s],
                              "sup_full": out["sup_full"][s][k],
