@@ -26,6 +26,11 @@ __all__ = ["certified_gadget", "compile_formula", "certification_table", "descri
 
 
 @cache
+def _candidates(k: int, fmt_name: str, order: str = "sorted") -> tuple:
+    return tuple(count_candidates(k, float_format(fmt_name), order))
+
+
+@cache
 def certified_gadget(k: int, fmt_name: str, order: str = "sorted"):
     """The first candidate gadget for ⟨G⟩^{≥k} that the compiled transformer confirms on
     every checked count; None if none does."""
@@ -36,7 +41,7 @@ def certified_gadget(k: int, fmt_name: str, order: str = "sorted"):
                              np.stack([m, np.full_like(m, 3)], 1),
                              [[0, 0], [0, 5]]])
     truth = counts[:, 0] >= k
-    for g in count_candidates(k, f, order):
+    for g in _candidates(k, f.name, order):
         model = build_transformer(phi, f, gadgets={k: g}, order="sorted", enc_alphabet="ab",
                                   dec_alphabet="a")
         out = evaluate_counts(model, counts, ["a"] * len(counts))[:, 0]
@@ -67,8 +72,8 @@ def certification_table(fmt, ks) -> list[dict]:
     rows = []
     for k in ks:
         g = certified_gadget(int(k), f.name, "sorted") if k >= 2 else None
-        simple_candidates = [c for c in count_candidates(int(k), f) if c.simple] if k >= 2 \
-            else []
+        found = _candidates(int(k), f.name, "sorted") if k >= 2 else ()
+        simple_candidates = [c for c in found if c.simple]
         rows.append({"format": f.name, "p": f.p, "k": int(k),
                      "one_head": bool(simple_candidates),
                      "certified": k == 1 or g is not None,
@@ -77,9 +82,6 @@ def certification_table(fmt, ks) -> list[dict]:
                          ("one head" if g.simple else f"composite |S|={len(g.accept)}")),
                      "a": None if g is None else g.a})
     return rows
-
-
-
 
 
 

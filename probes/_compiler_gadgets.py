@@ -66,11 +66,11 @@ def _weights(m, fmt, order):
     return f_div(1.0, Z, fmt)
 
 
-def count_table(a: int, m, fmt, order: str = "sorted") -> np.ndarray:
-    """Y_a(m) = y_a(m)/σ for each m ≥ 1 (integers, exact)."""
+def count_table(a: int, m, fmt, order: str = "sorted", w=None) -> np.ndarray:
+    """Y_a(m) = y_a(m)/σ for each m ≥ 1 (integers, exact); ``w`` the precomputed weights."""
     f = float_format(fmt)
     sigma = f.smallest_subnormal
-    w = _weights(np.asarray(m), f, order)
+    w = _weights(np.asarray(m), f, order) if w is None else w
     term = f_mul(w, a * sigma, f)
     return multiset_sum(term, np.asarray(m), f) / sigma
 
@@ -82,7 +82,7 @@ def exists_table(m, fmt, order: str = "sorted") -> np.ndarray:
 
 
 def count_candidates(k: int, fmt, order: str = "sorted", *, max_a: int | None = None,
-                     max_set: int = 8) -> list:
+                     max_set: int = 30) -> list:
     """Gadgets for ⟨G⟩^{≥k} (k ≥ 2) whose count table separates m < k from m ≥ k, best first:
     the simple one-head gadgets, then composite ones by |S| (≤ max_set), a ≤ max_a."""
     f = float_format(fmt)
@@ -90,11 +90,12 @@ def count_candidates(k: int, fmt, order: str = "sorted", *, max_a: int | None = 
         raise ValueError("k ≥ 2 (⟨G⟩^{≥1} is the exists head)")
     max_a = max_a or 4 * k + 8
     m = check_m(f, extra=8 * max_a)
+    w = _weights(m, f, order)
     found = []
     for a in range(1, max_a + 1):
         if a * f.smallest_subnormal > f.max_finite:
             break
-        Y = count_table(a, m, f, order)
+        Y = count_table(a, m, f, order, w=w)
         if np.any(Y[m > 8 * max_a] != 0):  # the tail must vanish (non-increasing w)
             continue
         lo, hi = set(Y[m < k].tolist()), set(Y[m >= k].tolist())

@@ -1,5 +1,5 @@
 """Encoder–decoder transformers with explicit weights, evaluated exactly in an emulated float
-format (arXiv 2605.07705, Sect. 2: encoder self-attention without masking, decoder masked
+format (arXiv 2605.07705; encoder self-attention without masking, decoder masked
 self-attention, cross-attention to the encoder's last layer, ReLU feed-forward sublayers,
 residual connections, no positional encodings; our reconstruction of the architecture).
 

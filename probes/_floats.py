@@ -15,7 +15,7 @@ correctly rounded). Values are stored as float64 arrays holding format values ex
 
 The float model follows the reconstruction of Ahvonen, Heiman, Kuusisto, Moreno, Selin,
 "Cross-attention and encoder–decoder transformers: a logical characterization",
-arXiv 2605.07705 (Sect. 2, floating-point arithmetic): the paper's own text on rounding could
+arXiv 2605.07705 (floating-point arithmetic): the paper's own text on rounding could
 not be read (only its abstract and introduction were available), so the IEEE-style model above
 is our assumption; summation orders live in ``_floats_sums``.
 """

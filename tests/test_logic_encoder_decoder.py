@@ -222,3 +222,38 @@ def test_native_torch_fp32_matches_the_emulator_on_cpu():
     ours = evaluate(model, us, ws)
     theirs = evaluate_torch(model, us, ws, dtype="float32")
     assert np.array_equal(ours, theirs, equal_nan=True)
+
+
+def test_saturation_count_predicts_real_words_past_it():
+    from attnlab.probes._compiler_random import random_transformer
+    from attnlab.reproductions.logic_encoder_decoder.cells_more import saturation_count
+
+    rng = np.random.default_rng(3)
+    model = random_transformer(rng, "tiny3", order="sorted")
+    kt, (x, other, w) = saturation_count(model, 24)
+    assert 0 < kt <= 24
+    lo, hi = [other, other], [other, other]
+    lo[x], hi[x] = kt - 1, kt
+    words = ["".join(rng.permutation(list("a" * c[0] + "b" * c[1]))) for c in (lo, hi)]
+    r = evaluate(model, words, [w, w], residual=True)
+    assert not np.array_equal(r[0], r[1], equal_nan=True)  # the control: K_T − 1 vs K_T
+    u, v = "a" * (kt + 3) + "b" * (kt + 1), "b" * (kt + 5) + "a" * (kt + 2)
+    r = evaluate(model, [u, v], [w, w], residual=True)
+    assert np.array_equal(r[0], r[1], equal_nan=True)  # both counts ≥ K_T: one type
+
+
+def test_sorted_certified_gadget_breaks_under_exact_sums_past_saturation():
+    """A reported finding (claim A5): tiny4 gadgets certified for sorted sums give a wrong
+    output under exact (and pairwise) sums on a word past 2^p; sorted sums are right."""
+    phi = parse_formula("G>=3 G>=1 q_a & ((p_a & p_a) & p_a)")
+    u, w = "a" * 56 + "b" * 104 + "c" * 88, "bab"
+    truth = decoder_values(phi, u, w, "abc").astype(float).tolist()
+    got = {o: evaluate(compile_formula(phi, "tiny4", order=o), [u], [w])[0].tolist()
+           for o in ("sorted", "exact")}
+    assert got["sorted"] == truth and got["exact"] != truth
+
+
+def test_float32_k18_and_k20_certify_with_the_raised_set_cap():
+    found = {k: count_candidates(k, "float32") for k in (18, 20)}
+    assert all(found.values())  # composite gadgets with |S| = 9 and 10 (the cap was 8)
+    assert max(len(g.accept) for g in (found[18][0], found[20][0])) > 8

@@ -1,6 +1,6 @@
 """The temporal logic of encoder–decoder transformers: abstract syntax, concrete syntax, parser.
 
-Ahvonen, Heiman, Kuusisto, Moreno, Selin, arXiv 2605.07705 (abstract; Sect. 3 for the
+Ahvonen, Heiman, Kuusisto, Moreno, Selin, arXiv 2605.07705 (abstract, for the
 logic): "propositional logic with a counting global modality over the encoder input and a
 past modality over the decoder input". The exact grammar is our reconstruction (the paper's
 definitions could not be read):

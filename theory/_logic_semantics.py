@@ -1,5 +1,5 @@
 """Semantics of the encoder–decoder logic on (encoder word u, decoder word w), random formulas,
-and bounded-threshold types (arXiv 2605.07705, Sect. 3; our reconstruction):
+and bounded-threshold types (arXiv 2605.07705; our reconstruction):
 
     u, i ⊨ q_a        iff  u_i = a
     u, i ⊨ ⟨G⟩^{≥k}ψ  iff  |{j : u, j ⊨ ψ}| ≥ k                 (independent of i)

@@ -22,9 +22,11 @@ _SPECS = {
                 "mismatches": NUMBER},
     "robustness": {"variants": LIST, "permutation": LIST},
     "indistinguishability": {"K": NUMBER, "pairs": NUMBER, "unequal": NUMBER,
-                             "control_pairs": NUMBER, "control_distinguished": NUMBER},
-    "separating": {"witnesses": LIST, "n_star": LIST, "counterparts": LIST},
-    "autoregressive": {"steps": NUMBER, "agree": NUMBER},
+                             "control_pairs": NUMBER, "control_distinguished": NUMBER,
+                             "K_T": LIST},
+    "separating": {"witnesses": LIST, "n_star": LIST, "counterparts": LIST, "through": LIST},
+    "autoregressive": {"steps": NUMBER, "agree": NUMBER, "varied_runs": NUMBER,
+                       "varied_steps": NUMBER, "varied_agree": NUMBER},
     "native": {"rows": LIST},
 }
 

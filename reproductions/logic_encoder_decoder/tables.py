@@ -5,7 +5,8 @@
 depth × encoder-length bin, the heat-map), ``counterexamples`` (A3/A4: the smallest
 mismatching pair of each cell), ``certification`` (A4: per format × k), ``format_agreement``
 (A4), ``robustness`` and ``permutation`` (A5), ``indistinguishability`` (A6), ``witnesses``,
-``majority`` (with log₂ n*) and ``counterparts`` (A7), ``autoregressive`` (A8), ``native``
+``majority`` (with log₂ n*), ``counterparts`` and ``witness_runs`` (A7: the witness pairs through
+transformers), ``autoregressive`` (A8, with the non-constant runs), ``native``
 (A9: torch kernels against the emulator).
 """
 
@@ -84,16 +85,21 @@ def build_tables(config: Config, cells, payloads) -> dict:
     for _, o in cells_of_kind(cells, payloads, "robustness"):
         rob += o["variants"]
         perm += o["permutation"]
-    t["robustness"] = _frame(rob, ["mask", "order", "split_heads", "positions", "mismatches"])
+    t["robustness"] = _frame(rob, ["format", "mask", "order", "split_heads", "positions",
+                                   "mismatches"])
     t["permutation"] = _frame(perm, ["order", "pairs", "changed"])
     ind = [{"chunk": p["chunk"], "format": p["format"], **{k: o[k] for k in (
-        "K", "pairs", "unequal", "control_pairs", "control_distinguished")}}
+        "K", "pairs", "unequal", "control_pairs", "control_distinguished")},
+        "models": len(o.get("K_T", [])), "blind": sum(k == 0 for k in o.get("K_T", [])),
+        "K_T_max": max(o.get("K_T", [0]) or [0]), "scan_max": o.get("scan_max", 0)}
         for p, o in cells_of_kind(cells, payloads, "indistinguishability")]
     t["indistinguishability"] = _frame(ind, ["chunk", "format", "K", "pairs", "unequal",
-                                             "control_pairs", "control_distinguished"])
-    wit, maj, cp = [], [], []
+                                             "control_pairs", "control_distinguished",
+                                             "models", "blind", "K_T_max", "scan_max"])
+    wit, maj, cp, thr = [], [], [], []
     for _, o in cells_of_kind(cells, payloads, "separating"):
         wit += o["witnesses"]
+        thr += o.get("through", [])
         maj += [{"p": r["p"], "n_star": r["n_star"], "tie_first_failure": r["tie_first_failure"],
                  "log2_n_star": float(np.log2(r["n_star"])) if r["n_star"] > 0 else np.nan}
                 for r in o["n_star"]]
@@ -102,9 +108,12 @@ def build_tables(config: Config, cells, payloads) -> dict:
                                   "formulas_separating", "formulas"])
     t["majority"] = _frame(maj, ["p", "n_star", "tie_first_failure", "log2_n_star"])
     t["counterparts"] = _frame(cp, ["formula", "pairs", "mismatches"])
-    ar = [{"steps": o["steps"], "agree": o["agree"]}
+    t["witness_runs"] = _frame(thr, ["transformer", "language", "K", "membership_differs",
+                                     "separated"])
+    ar_cols = ["steps", "agree", "runs", "varied_runs", "varied_steps", "varied_agree"]
+    ar = [{k: o.get(k, 0) for k in ar_cols}
           for _, o in cells_of_kind(cells, payloads, "autoregressive")]
-    t["autoregressive"] = _frame(ar, ["steps", "agree"])
+    t["autoregressive"] = _frame(ar, ar_cols)
     nat = [r for _, o in cells_of_kind(cells, payloads, "native") for r in o["rows"]]
     t["native"] = _frame(nat, ["dtype", "device", "positions", "agree"])
     return t
