@@ -251,13 +251,38 @@ def _workers_ignore_ctrl_c():
         signal.signal(signal.SIGINT, previous)
 
 
+# one client per scheduler address per process, shared by concurrent runs and closed by the
+# last: two clients in one process share distributed's event loop, and closing one of them
+# while the other waits on its futures left that one waiting forever (seen in a test run)
+_CLIENTS: dict = {}  # address -> [client, runs using it]
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _acquire_client(scheduler: str):
+    with _CLIENTS_LOCK:
+        entry = _CLIENTS.get(scheduler)
+        if entry is None or entry[0].status not in ("running", "connecting"):
+            entry = _CLIENTS[scheduler] = [_connect(scheduler), 0]
+        entry[1] += 1
+        return entry[0]
+
+
+def _release_client(scheduler: str) -> None:
+    with _CLIENTS_LOCK:
+        entry = _CLIENTS[scheduler]
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _CLIENTS[scheduler]
+            entry[0].close()
+
+
 def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
     from dask.distributed import Client, LocalCluster, as_completed
 
     cluster = None
     threads = CELL_THREADS
     if scheduler:
-        client = _connect(scheduler)
+        client = _acquire_client(scheduler)
     else:
         env = {v: str(threads) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS",
                                           "MKL_NUM_THREADS")}
@@ -284,6 +309,9 @@ def _run_dask_client(function, cells, missing, finish, *, workers, scheduler):
                                    f"parameters than cell {i} of {function.name}; not stored")
             finish(i, answer["payload"])
     finally:
-        client.close()
+        if scheduler:
+            _release_client(scheduler)
+        else:
+            client.close()
         if cluster is not None:
             cluster.close()

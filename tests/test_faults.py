@@ -141,19 +141,25 @@ def scheduler():
 @pytest.mark.slow
 def test_two_clients_of_one_scheduler_never_receive_each_others_results(scheduler, tmp_path):
     """Two runs from one process (so: the same pid) on one scheduler at the same time, with
-    the same cells but different seeds — each must store its own results."""
+    the same cells but different seeds — each must store its own results, and neither may be
+    left waiting (they share the process's one client of that scheduler: closing a second
+    client once left the other run waiting forever)."""
     cells = {seed: [Cell({"x": i, "sleep": 0.4}, seed) for i in range(4)] for seed in (0, 1)}
-    results = {}
+    results, errors = {}, {}
 
     def run(seed):
-        results[seed] = run_sweep("demo", SLOW, cells[seed], CellStore(tmp_path / str(seed)),
-                                  engine="dask", scheduler=scheduler, progress=False)[0]
+        try:
+            results[seed] = run_sweep("demo", SLOW, cells[seed], CellStore(tmp_path / str(seed)),
+                                      engine="dask", scheduler=scheduler, progress=False)[0]
+        except BaseException as e:  # shown below: a thread's exception is otherwise lost
+            errors[seed] = repr(e)
 
     threads = [threading.Thread(target=run, args=(s,)) for s in (0, 1)]
     for t in threads:
         t.start()
     for t in threads:
         t.join(timeout=120)
+    assert not errors and not any(t.is_alive() for t in threads), errors
     for seed in (0, 1):
         assert results[seed] == [{"x": i, "seed": seed} for i in range(4)]
 
