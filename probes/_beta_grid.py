@@ -217,6 +217,14 @@ def softmax_statistics(
         layout = _layout(float(shifted.max()), float(betas.max()), total, radius)
         lo, centre, half, sums = _power_sums_numpy(shifted, term, layout, order, presorted)
 
+    return taylor_statistics(betas, layout, lo, centre, half, sums, order, radius, offset,
+                             n_zero, second_gap)
+
+
+def taylor_statistics(betas, layout, lo, centre, half, sums, order, radius, offset, n_zero,
+                      second_gap) -> SoftmaxStatistics:
+    """The last step of :func:`softmax_statistics`, shared with the streamed rows of
+    ``_rows``: chunk power sums → p_max, gap, H, log Z."""
     t = betas[:, None] * half[None, :]  # [B, chunks]
     live = betas[:, None] * lo[None, :] <= layout.cutoff
     assert np.all(t[live] <= radius * (1 + 1e-9)), "chunk layout violated |βh| ≤ ρ"

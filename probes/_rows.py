@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._beta_grid import SoftmaxStatistics, softmax_statistics
+from ._beta_grid import SoftmaxStatistics, softmax_statistics, taylor_statistics
 
 __all__ = ["RowSummary", "summarize_row", "summarize_streamed_row", "row_scales"]
 
@@ -177,29 +177,8 @@ def _stream_sums(chunks, m, offset, delta_max, n_zero, n, betas, edges, order, r
             sums, geometry = grown, (lo, centre, half)
         sums[: part.shape[0]] += part
     second = 0.0 if n_zero >= 2 else offset
-    return _taylor_statistics(betas, layout, *geometry, sums, order, radius, offset, n_zero,
-                              second), cum.cpu().numpy()[1:]
-
-
-def _taylor_statistics(betas, layout, lo, centre, half, sums, order, radius, offset, n_zero,
-                       second_gap) -> SoftmaxStatistics:
-    """The last step of :func:`softmax_statistics`: chunk power sums → p_max, gap, H, log Z."""
-    from ._beta_grid import _finish
-
-    t = betas[:, None] * half[None, :]  # [B, chunks]
-    live = betas[:, None] * lo[None, :] <= layout.cutoff
-    assert np.all(t[live] <= radius * (1 + 1e-9)), "chunk layout violated |βh| ≤ ρ"
-    t = np.where(live, t, 0.0)
-    coeff = np.empty(t.shape + (order + 1,))  # (−t)^k / k!
-    coeff[..., 0] = 1.0
-    for k in range(1, order + 1):
-        coeff[..., k] = coeff[..., k - 1] * (-t) / k
-    shift = np.where(live, np.exp(-betas[:, None] * centre[None, :]), 0.0)
-    z_chunks = shift * np.einsum("bik,ik->bi", coeff, sums[:, : order + 1])
-    s1_chunks = centre * z_chunks + half * shift * np.einsum("bik,ik->bi", coeff, sums[:, 1:])
-    rest, s1 = z_chunks.sum(axis=1), s1_chunks.sum(axis=1)
-    decay = np.exp(-betas * offset)
-    return _finish(betas, float(n_zero), decay * rest, decay * (offset * rest + s1), second_gap)
+    return taylor_statistics(betas, layout, *geometry, sums, order, radius, offset,
+                             float(n_zero), second), cum.cpu().numpy()[1:]
 
 
 def _stream_scales(chunks, m, edges, counts, n_zero, skip, torch):
