@@ -1,7 +1,7 @@
 """Per-head queries and keys of the real all-MiniLM-L6-v2 (BERT encoder, 6 layers × 12 heads,
 d_h = 32, bidirectional: every key visible, so its whole field is the full field Q K_cᵀ/√d_h)
 on real text — the out-of-scope probe of Lee's model-level claims (arXiv 2605.02907 tests
-autoregressive LMs). Reuses :func:`probes._minilm.load_minilm`'s weights and layers.
+autoregressive LMs). Reuses :func:`probes._minilm.load_minilm`'s weights and forward pass.
 """
 
 from __future__ import annotations
@@ -31,28 +31,9 @@ def minilm_window(n: int, *, seed: int) -> list[int]:
             return [cls_id] + ids[: n - 2] + [sep_id]
 
 
-@torch.no_grad()
 def minilm_qk(ids) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per layer (Q ``[12, n, 32]``, K ``[12, n, 32]``), float64, with the model's own
-    forward pass (as :meth:`MiniLM.forward`)."""
-    m = load_minilm()
-    ids = torch.as_tensor(ids)
-    n = ids.shape[0]
-    e = "embeddings"
-    x = (m.w[f"{e}.word_embeddings.weight"][ids] + m.w[f"{e}.position_embeddings.weight"][:n]
-         + m.w[f"{e}.token_type_embeddings.weight"][0])
-    x = m._ln(x, f"{e}.LayerNorm")
-    d = x.shape[-1]
-    d_h = d // m.heads
-    out = []
-    for i in range(m.layers):
-        p = f"encoder.layer.{i}"
-        q, k, v = (m._lin(x, f"{p}.attention.self.{t}").view(n, m.heads, d_h).transpose(0, 1)
-                   for t in ("query", "key", "value"))
-        out.append((q.numpy().copy(), k.numpy().copy()))
-        y = (torch.softmax(q @ k.transpose(-1, -2) / d_h ** 0.5, dim=-1) @ v)
-        y = y.transpose(0, 1).reshape(n, d)
-        x = m._ln(x + m._lin(y, f"{p}.attention.output.dense"), f"{p}.attention.output.LayerNorm")
-        h = torch.nn.functional.gelu(m._lin(x, f"{p}.intermediate.dense"))
-        x = m._ln(x + m._lin(h, f"{p}.output.dense"), f"{p}.output.LayerNorm")
+    """Per layer (Q ``[12, n, 32]``, K ``[12, n, 32]``), float64, from the model's own forward
+    pass (:meth:`MiniLM.forward`)."""
+    out: list = []
+    load_minilm().forward(torch.as_tensor(ids), qk=out)
     return out

@@ -31,11 +31,13 @@ class MiniLM:
         return x @ self.w[f"{name}.weight"].T + self.w[f"{name}.bias"]
 
     @torch.no_grad()
-    def forward(self, ids: torch.Tensor, *, query: int | None = None, full: bool = True):
+    def forward(self, ids: torch.Tensor, *, query: int | None = None, full: bool = True,
+                qk: list | None = None):
         """``ids: [n]`` → (hidden states ``[n, 384]``, logits ``[layers, heads, n]`` of the
         query at position ``query`` (default: the middle) against all n keys). With
         ``full=False`` the last layer stops at its logits (the hidden states returned are then
-        those entering it)."""
+        those entering it). A list ``qk`` receives each layer's (Q, K), ``[heads, n, d_h]``
+        numpy arrays."""
         n = ids.shape[0]
         query = n // 2 if query is None else query
         e = "embeddings"
@@ -50,6 +52,8 @@ class MiniLM:
             p = f"encoder.layer.{i}"
             q, k, v = (self._lin(x, f"{p}.attention.self.{t}").view(n, self.heads, d_h)
                        .transpose(0, 1) for t in ("query", "key", "value"))
+            if qk is not None:
+                qk.append((q.numpy().copy(), k.numpy().copy()))
             if i == self.layers - 1 and not full:  # the logits are all that is read out
                 last = q[:, query : query + 1, :] @ k.transpose(-1, -2)  # [heads, 1, n]
                 logits.append(last[:, 0, :] / math.sqrt(d_h))
