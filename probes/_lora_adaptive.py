@@ -1,12 +1,15 @@
-"""A batched Dormand–Prince 8(5,3) integrator with one step size shared by the ensemble.
+"""A batched Dormand–Prince 8(5,3) integrator: each ensemble member keeps its own step size.
 
 The tableau and the error estimator are Hairer's DOP853 (Hairer, Nørsett, Wanner, "Solving
 Ordinary Differential Equations I", §II.10), read from scipy's own coefficients so the
 scheme is exactly the one ``scipy.integrate.solve_ivp(method="DOP853")`` uses member by
-member. Here the whole ensemble X [B, n, d] (seeds × perturbations) advances as one tensor:
-each stage is one batched right-hand-side evaluation, and the step is accepted when the
-worst member's scaled error norm (scipy's: ‖err₅‖²/√(‖err₅‖² + 0.01‖err₃‖²), scale
-atol + rtol·max(|y|, |y_new|), RMS over each member's n·d entries) is ≤ 1. Used for the
+member. Here the ensemble X [B, n, d] (seeds × perturbations) advances as one tensor: each
+stage is one batched right-hand-side evaluation over the members still running, each with
+its own time t_b and step h_b. A member's step is accepted when its scaled error norm
+(scipy's: ‖err₅‖²/√(‖err₅‖² + 0.01‖err₃‖²), scale atol + rtol·max(|y|, |y_new|), RMS over
+its n·d entries) is ≤ 1, and its next step follows scipy's controller — so every member
+takes the steps scipy would take for it alone (but for the first step, 0.1, and the landings
+on recording times), and a member that has reached t_end drops out of the batch. Used for the
 ensemble benchmark against member-by-member DOP853 (``benchmarks/bench_lora_forgetting.py``)
 and wherever a step chosen from an error estimate beats a fixed RK4 step.
 """
@@ -37,63 +40,87 @@ def dop853_batched(field: Callable, X0: torch.Tensor, t_end: float, *, rtol: flo
                    atol: float = 1e-10, h0: float | None = None, max_steps: int = 1_000_000,
                    record_dt: float = 0.0, project: bool = False
                    ) -> tuple[torch.Tensor, dict]:
-    """Integrate dX/dt = field(X) from 0 to ``t_end``; X0 [B, n, d]. Returns the final state
-    and {"steps", "rejected", "evaluations", "snapshots"}: with ``record_dt`` the states at
-    t = 0, record_dt, 2·record_dt, … ([S, B, n, d]; steps are shortened to land on them, the
-    controller's proposal is kept). ``project`` renormalises tokens onto the sphere after
-    every accepted step (as ``rk4`` does)."""
+    """Integrate dX/dt = field(X, members) from 0 to ``t_end``; X0 [B, n, d]; ``members``
+    (indices into the ensemble) says which members the rows of X are. Returns the final state
+    and {"steps", "rejected", "evaluations", "member_evaluations", "snapshots"}: steps and
+    rejections summed over members, evaluations = batched field calls; with ``record_dt`` the
+    states at t = 0, record_dt, 2·record_dt, … ([S, B, n, d]; each member shortens its step
+    to land on them and keeps the controller's proposal). ``project`` renormalises tokens
+    onto the sphere after every accepted step (as ``rk4`` does)."""
     A, Bw, C, E3, E5 = _tableau(X0.dtype, X0.device)
     stages = _dop.N_STAGES
-    X, t = X0, 0.0
-    f = field(X)
-    evaluations = 1
-    h = h0 if h0 is not None else min(0.1, t_end)
-    steps = rejected = 0
+    B, dev = X0.shape[0], X0.device
+    members = torch.arange(B, device=dev)
+    f_all = field(X0, members)
+    X_all = X0.clone()
+    evaluations, member_evals = 1, B
+    t = torch.zeros(B, dtype=torch.float64, device=dev)
+    h = torch.full((B,), h0 if h0 is not None else min(0.1, t_end), dtype=torch.float64,
+                   device=dev)
+    record = torch.ones(B, dtype=torch.float64, device=dev)  # index of each one's next record
     dims = X0[0].numel()
     n_records = int(round(t_end / record_dt)) if record_dt else 0
-    snaps = [X0] if record_dt else None
-    t_next = record_dt if record_dt else t_end
-    while t < t_end * (1 - 1e-14):
-        if steps + rejected >= max_steps:
-            raise RuntimeError(f"dop853_batched: more than {max_steps} steps")
-        h_proposed = h
-        h = min(h, t_next - t)
-        landing = h < h_proposed or abs(t + h - t_next) <= 1e-12 * max(1.0, t_next)
-        K = [f]
-        for s in range(1, stages):
-            dX = sum(A[s, j] * K[j] for j in range(s))
-            K.append(field(X + h * dX))
-        evaluations += stages - 1
-        Xn = X + h * sum(Bw[j] * K[j] for j in range(stages))
-        fn = field(Xn)
-        evaluations += 1
-        K.append(fn)
-        scale = atol + rtol * torch.maximum(X.abs(), Xn.abs())
-        err5 = sum(E5[j] * K[j] for j in range(stages + 1)) / scale
-        err3 = sum(E3[j] * K[j] for j in range(stages + 1)) / scale
-        e5 = (err5 ** 2).flatten(1).sum(1)
-        e3 = (err3 ** 2).flatten(1).sum(1)
-        denom = torch.clamp(e5 + 0.01 * e3, min=1e-300)
-        err = float((abs(h) * e5 / torch.sqrt(denom * dims)).max())
-        if err <= 1.0:
-            t += h
-            X = Xn / torch.linalg.vector_norm(Xn, dim=-1, keepdim=True) if project else Xn
-            f = field(X) if project else fn
-            evaluations += int(project)
-            steps += 1
-            factor = _MAX_FACTOR if err == 0 else min(_MAX_FACTOR, _SAFETY * err ** _EXPONENT)
-            if landing:
-                t = t_next
-                if record_dt:
-                    snaps.append(X)
-                    t_next = min(t_end, record_dt * (len(snaps)))
-                h = max(h_proposed, h * factor) if h < h_proposed else h * factor
-            else:
-                h *= factor
-        else:
-            rejected += 1
-            h *= max(_MIN_FACTOR, _SAFETY * err ** _EXPONENT)
-    info = {"steps": steps, "rejected": rejected, "evaluations": evaluations}
+    snaps = X0.new_empty((n_records + 1, *X0.shape)) if record_dt else None
     if record_dt:
-        info["snapshots"] = torch.stack(snaps[: n_records + 1])
-    return X, info
+        snaps[0] = X0
+    steps = rejected = iterations = 0
+    active = members
+    while active.numel():
+        if iterations >= max_steps:
+            raise RuntimeError(f"dop853_batched: more than {max_steps} steps")
+        iterations += 1
+        X, f, ta, h_proposed = X_all[active], f_all[active], t[active], h[active]
+        target = (torch.clamp(record_dt * record[active], max=t_end) if record_dt
+                  else torch.full_like(ta, t_end))
+        hs = torch.minimum(h_proposed, target - ta)
+        landing = (hs < h_proposed) | ((ta + hs - target).abs()
+                                       <= 1e-12 * torch.clamp(target, min=1.0))
+        hb = hs.to(X.dtype).reshape(-1, 1, 1)
+        # the stages in one buffer, so that each combination Σ_j a_sj k_j is one matrix
+        # product (as scipy's np.dot(K[:s].T, a[:s])) instead of s tensor operations
+        K = X.new_empty((stages + 1, *X.shape))
+        K[0] = f
+        flat = K.view(stages + 1, -1)
+        for s in range(1, stages):
+            K[s] = field(X + hb * (A[s, :s] @ flat[:s]).view(X.shape), active)
+        Xn = X + hb * (Bw @ flat[:stages]).view(X.shape)
+        K[stages] = field(Xn, active)
+        evaluations += stages
+        member_evals += stages * active.numel()
+        scale = atol + rtol * torch.maximum(X.abs(), Xn.abs())
+        e5 = (((E5 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1)
+        e3 = (((E3 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1)
+        denom = torch.clamp(e5 + 0.01 * e3, min=1e-300)
+        err = (hs.abs() * e5 / torch.sqrt(denom * dims)).to(torch.float64)
+        ok = err <= 1.0
+        growth = torch.where(err == 0, torch.full_like(err, _MAX_FACTOR),
+                             torch.clamp(_SAFETY * err.clamp(min=1e-300) ** _EXPONENT,
+                                         max=_MAX_FACTOR))
+        shrink = torch.clamp(_SAFETY * err.clamp(min=1e-300) ** _EXPONENT, min=_MIN_FACTOR)
+        grown = torch.where(landing & (hs < h_proposed),
+                            torch.maximum(h_proposed, hs * growth), hs * growth)
+        h[active] = torch.where(ok, grown, hs * shrink)
+        steps += int(ok.sum())
+        rejected += int((~ok).sum())
+        if bool(ok.any()):
+            acc = active[ok]
+            Xa = Xn[ok]
+            if project:
+                Xa = Xa / torch.linalg.vector_norm(Xa, dim=-1, keepdim=True)
+                f_all[acc] = field(Xa, acc)
+                evaluations += 1
+                member_evals += acc.numel()
+            else:
+                f_all[acc] = K[stages][ok]
+            X_all[acc] = Xa
+            t[acc] = torch.where(landing[ok], target[ok], ta[ok] + hs[ok])
+            if record_dt:
+                lands = landing[ok] & (record[acc] <= n_records)  # t_end itself may not be one
+                snaps[record[acc][lands].long(), acc[lands]] = Xa[lands]
+                record[acc[lands]] += 1
+        active = members[t < t_end * (1 - 1e-14)]
+    info = {"steps": steps, "rejected": rejected, "evaluations": evaluations,
+            "member_evaluations": member_evals}
+    if record_dt:
+        info["snapshots"] = snaps
+    return X_all, info

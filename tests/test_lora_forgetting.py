@@ -86,6 +86,28 @@ def test_batched_dop853_agrees_with_scipy():
     assert info["evaluations"] > 0
 
 
+def test_batched_dop853_steps_each_member_as_if_alone():
+    # members of different stiffness (β 1 and 6): each takes the steps it takes alone, to
+    # rounding — a step shared by the ensemble would make the easy member take the hard one's
+    X0 = probes.uniform_sphere(2, 8, 3, seed=3)
+    system = probes.ParticleSystem(torch.as_tensor(np.stack([V3, V3])), torch.eye(3,
+                                   dtype=torch.float64), torch.tensor([1.0, 6.0]))
+    both, info = probes.dop853_batched(system.field, X0, 4.0, rtol=1e-8, atol=1e-10,
+                                       record_dt=1.0)
+    alone = [probes.dop853_batched(probes.ParticleSystem(torch.as_tensor(V3)[None],
+                                                         torch.eye(3, dtype=torch.float64),
+                                                         b).field, X0[i:i + 1], 4.0,
+                                   rtol=1e-8, atol=1e-10, record_dt=1.0)
+             for i, b in enumerate((1.0, 6.0))]
+    assert info["steps"] == sum(a[1]["steps"] for a in alone)
+    assert alone[0][1]["steps"] < alone[1][1]["steps"]
+    for i, (X, a) in enumerate(alone):
+        np.testing.assert_allclose(both[i].numpy(), X[0].numpy(), atol=1e-13)
+        np.testing.assert_allclose(info["snapshots"][:, i].numpy(),
+                                   a["snapshots"][:, 0].numpy(), atol=1e-13)
+    assert info["snapshots"].shape == (5, 2, 8, 3)
+
+
 def test_lora_perturbations_have_the_asked_norm_rank_and_direction():
     for norm, order in (("op", 2), ("fro", "fro")):
         delta = probes.random_lora(8, 3, 0.01, norm=norm, seed=0)

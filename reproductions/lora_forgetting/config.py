@@ -24,7 +24,7 @@ class Config:
     # RK4 step of the T1 runs (whose JVP differentiates this very map): h → h/2 moves the
     # t = 10 state by ~1e-10 (h = 0.05: ~2e-8, over T11's 1e-8)
     h: float = 0.025
-    # every other sphere run: batched DOP853 with a shared adaptive step at this rtol (atol
+    # every other sphere run: batched DOP853 (a step per member) at this rtol (atol
     # rtol/100); rtol → rtol/100 moves a t = 60 state by ~1e-10
     rtol: float = 1e-9
     depth_h: float = 0.1  # the discrete-depth model's step (oversmoothing figure only)

@@ -28,7 +28,7 @@ def run_ensemble(X0: torch.Tensor, Vs, p: dict, T: float, *, h: float | None = N
                  M=None, method: str | None = None, rtol: float | None = None):
     """The ensemble X0 [B, n, d] with values Vs [B, d, d] up to T: (final, snapshots
     [S, B, n, d] every ``record_dt`` or None). ``method`` (default ``p["method"]``): "rk4"
-    at step ``h`` (default ``p["h"]``) or "dop853" (batched, shared adaptive step) at
+    at step ``h`` (default ``p["h"]``) or "dop853" (batched, a step per member) at
     ``rtol`` (default ``p["rtol"]``, atol = rtol/100)."""
     method = method or p.get("method", "rk4")
     h = p["h"] if h is None else h
