@@ -2,8 +2,10 @@
 v1, as summarised; reproductions/linear_attention_ntk/README.md, claim T9): train MLP-Attn and
 2L-ReLU with 10 outputs on a 10-class cross-entropy, take each net's empirical NTK *after*
 training, rank the training points by their kernel-ridge leave-one-out influence on held-out
-points, and attack the top 10% of them — perturbing those training points' pixels (ℓ∞ PGD,
-ε = 0.3 on pixels in [0, 1]) — so that their influences change sign.
+points, and attack the top 10% of them — perturbing those training points' pixels (ℓ∞ PGD and
+MIM, ε = 0.3 on pixels in [0, 1]) — so that their influences change sign. MIM is the momentum
+iterative method (Dong et al., "Boosting Adversarial Attacks with Momentum", CVPR 2018):
+g ← μ g + ∇/‖∇‖₁ per attacked point, δ ← clip_ε(δ − α sign g), α = ε/steps, μ = 1.
 
 The net: f(x) = m^{−½} A relu(Wᵀ x̃), A: [10, m] fixed ±1 in antisymmetric pairs (f₀ = 0), W:
 [d, m] trained by full-batch gradient descent on the mean cross-entropy; x̃ = the attention
@@ -91,14 +93,16 @@ def _influences(U, Uq, W, Y, yq, lam: float):
 def training_point_attack(P, labels, P_test, labels_test, *, net: str, m: int, steps: int,
                           seed: int, eps, lam: float = 1e-3, top: float = 0.1,
                           pgd_steps: int = 10, classes: int = 10, optimizer: str = "adam",
-                          lr: float = 1e-3) -> dict:
+                          lr: float = 1e-3, mim: bool = False, momentum: float = 1.0) -> dict:
     """The paper's protocol for one net (``attn`` or ``relu``) on pixels P: [n, d] in [0, 1]
     (labels [n] in 0…classes−1; held-out P_test: [q, d]): train (``train_multiclass``), rank the
     training points by |I_i| under the trained kernel, and PGD-perturb the pixels of the top
     ``top`` fraction (ℓ∞ ≤ ε, pixels kept in [0, 1]; ``pgd_steps`` steps of ε/4) to push each
     I_i toward the sign opposite its clean one; the kernel is re-evaluated on the perturbed
-    inputs with the trained W. Returns, per ε in ``eps``, the flip rate of those signs and
-    Spearman's ρ between clean and attacked influences, with the net's training accuracy and
+    inputs with the trained W. With ``mim`` the same points are also attacked by MIM
+    (``pgd_steps`` steps of ε/``pgd_steps``, ``momentum`` μ) from the same trained net. Returns,
+    per ε in ``eps``, the flip rate of those signs and Spearman's ρ between clean and attacked
+    influences (``mim_flip``, ``mim_spearman`` for MIM), with the net's training accuracy and
     loss."""
     if net not in ("attn", "relu"):
         raise ValueError(f"net must be 'attn' or 'relu', got {net!r}")
@@ -123,17 +127,43 @@ def training_point_attack(P, labels, P_test, labels_test, *, net: str, m: int, s
     idx = torch.argsort(clean.abs(), descending=True)[:k]
     sign = torch.sign(clean[idx])
 
-    out = {"flip": [], "spearman": [], "train_accuracy": acc, "train_loss": loss}
-    for e in eps:
+    def objective_grad(delta):
+        delta = delta.detach().requires_grad_(True)
+        objective = (sign * infl(delta, idx)[idx] / clean[idx].abs()).sum()
+        return torch.autograd.grad(objective, delta)[0]
+
+    def pgd(e):
         delta = torch.zeros((k, Pt.shape[1]), dtype=torch.float64)
         for _ in range(pgd_steps):
-            delta.requires_grad_(True)
-            objective = (sign * infl(delta, idx)[idx] / clean[idx].abs()).sum()
-            (g,) = torch.autograd.grad(objective, delta)
-            delta = (delta.detach() - e / 4 * torch.sign(g)).clamp(-e, e)
+            delta = (delta - e / 4 * torch.sign(objective_grad(delta))).clamp(-e, e)
+        return delta
+
+    def momentum_iterative(e):
+        delta = torch.zeros((k, Pt.shape[1]), dtype=torch.float64)
+        g = torch.zeros_like(delta)
+        for _ in range(pgd_steps):
+            grad = objective_grad(delta)
+            g = momentum * g + grad / grad.abs().sum(1, keepdim=True).clamp(min=1e-300)
+            delta = (delta - e / pgd_steps * torch.sign(g)).clamp(-e, e)
+        return delta
+
+    def score(delta):
         attacked = infl(delta, idx).detach()
-        out["flip"].append(float((torch.sign(attacked[idx]) != sign).double().mean()))
+        flip = float((torch.sign(attacked[idx]) != sign).double().mean())
         constant = bool(clean.std() == 0 or attacked.std() == 0)  # ρ undefined: NaN, no warning
-        out["spearman"].append(float("nan") if constant else
-                               float(spearmanr(clean.numpy(), attacked.numpy()).statistic))
+        rho = (float("nan") if constant else
+               float(spearmanr(clean.numpy(), attacked.numpy()).statistic))
+        return flip, rho
+
+    out = {"flip": [], "spearman": [], "train_accuracy": acc, "train_loss": loss}
+    if mim:
+        out.update(mim_flip=[], mim_spearman=[])
+    for e in eps:
+        flip, rho = score(pgd(e))
+        out["flip"].append(flip)
+        out["spearman"].append(rho)
+        if mim:
+            flip, rho = score(momentum_iterative(e))
+            out["mim_flip"].append(flip)
+            out["mim_spearman"].append(rho)
     return out

@@ -228,11 +228,14 @@ def test_paper_protocol_attack_trains_and_flips_training_point_influences():
     idx = np.random.default_rng(0).choice(len(P), 70, replace=False)
     out = {net: probes.training_point_attack(P[idx[:50]], digit[idx[:50]], P[idx[50:]],
                                              digit[idx[50:]], net=net, m=64, steps=200,
-                                             seed=0, eps=[0.0, 0.3])
+                                             seed=0, eps=[0.0, 0.3], mim=True)
            for net in ("attn", "relu")}
     for r in out.values():
-        assert r["flip"][0] == 0.0  # ε = 0 moves nothing
-        assert 0.0 <= r["flip"][1] <= 1.0 and 0.0 <= r["train_accuracy"] <= 1.0
+        for attack in ("", "mim_"):
+            assert r[attack + "flip"][0] == 0.0  # ε = 0 moves nothing
+            assert 0.0 <= r[attack + "flip"][1] <= 1.0
+        assert 0.0 <= r["train_accuracy"] <= 1.0
+    assert max(r["mim_flip"][1] for r in out.values()) > 0.0  # MIM does move influences
     assert out["relu"]["train_accuracy"] > 0.5  # the ReLU net does learn the digits
 
 

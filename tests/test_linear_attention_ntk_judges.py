@@ -151,14 +151,17 @@ def test_t8_needs_a_user_path_and_says_digits_stands_in():
     assert judge("T8", realdata=realdata([5e5, 9e3, 4e4])).verdict == N
 
 
-def paper_attack(attn, relu, reps=8):
-    """Flip rates per replicate (a number: the same in every one, give or take 0.02)."""
+def paper_attack(attn, relu, reps=8, mim=None):
+    """Flip rates per replicate (a number: the same in every one, give or take 0.02) under PGD,
+    and under MIM (``mim`` = (attn, relu); PGD's by default)."""
     rows = []
-    for r in range(reps):
-        for net, f in (("attn", attn), ("relu", relu)):
-            flip = f[r] if isinstance(f, list) else f + 0.02 * np.sin(r + 1.0)
-            rows.append({"replicate": r, "net": net, "eps": 0.3, "flip": flip,
-                         "spearman": 0.5, "train_accuracy": 0.9, "train_loss": 0.3})
+    for attack, (a, b) in (("pgd", (attn, relu)), ("mim", mim or (attn, relu))):
+        for r in range(reps):
+            for net, f in (("attn", a), ("relu", b)):
+                flip = f[r] if isinstance(f, list) else f + 0.02 * np.sin(r + 1.0)
+                rows.append({"replicate": r, "net": net, "attack": attack, "eps": 0.3,
+                             "flip": flip, "spearman": 0.5, "train_accuracy": 0.9,
+                             "train_loss": 0.3})
     return pd.DataFrame(rows)
 
 
@@ -170,6 +173,14 @@ def test_t9_judges_the_paper_protocol():
     # replicates from 1× to 3×: the interval straddles 2
     assert judge("T9", paper_attack=paper_attack([0.2, 0.6, 0.4, 0.3], 0.2, reps=4)).verdict == I
     assert judge("T9").verdict == I  # no paper-protocol cells
+
+
+def test_t9_needs_both_attacks():
+    # PGD reproduces, MIM does not: not reproduced; MIM saturates ReLU: inconclusive
+    assert judge("T9", paper_attack=paper_attack(0.8, 0.2, mim=(0.2, 0.2))).verdict == N
+    c = judge("T9", paper_attack=paper_attack(0.8, 0.2, mim=(0.9, 0.6)))
+    assert c.verdict == I and c.numbers["paper_protocol"]["mim"]["relu_saturated"]
+    assert c.numbers["paper_protocol"]["pgd"]["verdict"] == R
 
 
 def test_t10_counts_violations():

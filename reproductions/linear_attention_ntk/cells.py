@@ -161,7 +161,8 @@ def _paper_attack_cell(p: dict, seed: int) -> dict:
     tr, te = idx[:p["n"]], idx[p["n"]:]
     return {net: probes.training_point_attack(P[tr], digit[tr], P[te], digit[te], net=net,
                                               m=p["m"], steps=p["steps"], seed=seed,
-                                              eps=p["eps"], lam=p["ridge"])
+                                              eps=p["eps"], lam=p["ridge"],
+                                              mim="mim" in p["attacks"])
             for net in ("attn", "relu")}
 
 
@@ -270,7 +271,7 @@ def grid(config: Config) -> list[Cell]:
         cells.append(Cell({"kind": "paper_attack", "data": data, "n": config.paper_n,
                            "n_test": config.paper_n_test, "m": config.paper_width,
                            "steps": config.paper_steps, "eps": list(config.paper_eps),
-                           "ridge": config.ridge, "replicate": s},
+                           "ridge": config.ridge, "replicate": s, "attacks": ["pgd", "mim"]},
                           cell_seed(config.seed, "paper_attack", s)))
     for name in ("synthetic", "digits"):
         n = min(config.n, config.digits_n) if name == "digits" else config.n

@@ -27,8 +27,8 @@ ATTACKS = [f"{model}/{attack}" for model in ("relu", "attn_transductive", "attn_
            for attack in ("fgsm", "pgd")]
 _ATTACK = {key: {"flip": [[NUMBER]], "spearman": [[NUMBER]]} for key in ATTACKS}
 _LOO = {"spearman": [NUMBER], "top_sign_agreement": [NUMBER], "rel_change": [NUMBER]}
-_PAPER_NET = {"flip": [NUMBER], "spearman": [NUMBER], "train_accuracy": NUMBER,
-              "train_loss": NUMBER}
+_PAPER_NET = {"flip": [NUMBER], "spearman": [NUMBER], "mim_flip": [NUMBER],
+              "mim_spearman": [NUMBER], "train_accuracy": NUMBER, "train_loss": NUMBER}
 _PAPER_ATTACK = {"attn": _PAPER_NET, "relu": _PAPER_NET}
 _BOUND_CONTEXT = {"violations": NUMBER, "checks": NUMBER, "worst_ratio": NUMBER}
 _BOUND = {"frozen": _BOUND_CONTEXT, "transductive": _BOUND_CONTEXT}
@@ -70,7 +70,7 @@ def check(params: dict, payload) -> None:
             length(payload[name], params["points"], f"payload.{name}")
     elif kind == "paper_attack":  # one entry per ε, per net
         for net in _PAPER_ATTACK:
-            for name in ("flip", "spearman"):
+            for name in ("flip", "spearman", "mim_flip", "mim_spearman"):
                 length(payload[net][name], len(params["eps"]), f"payload.{net}.{name}")
     elif kind == "bound":  # the tables make a row of every context
         for ctx, entry in payload.items():

@@ -113,12 +113,15 @@ def _loo(items):
 
 
 def _paper_attack(items):
-    return pd.DataFrame([{"replicate": p["replicate"], "net": net, "eps": e, "flip": f,
-                          "spearman": rho, "train_accuracy": o[net]["train_accuracy"],
+    prefix = {"pgd": "", "mim": "mim_"}
+    return pd.DataFrame([{"replicate": p["replicate"], "net": net, "attack": attack, "eps": e,
+                          "flip": f, "spearman": rho,
+                          "train_accuracy": o[net]["train_accuracy"],
                           "train_loss": o[net]["train_loss"]}
                          for p, o in items for net in ("attn", "relu")
-                         for e, f, rho in zip(p["eps"], o[net]["flip"], o[net]["spearman"],
-                                              strict=True)])
+                         for attack in p["attacks"]
+                         for e, f, rho in zip(p["eps"], o[net][prefix[attack] + "flip"],
+                                              o[net][prefix[attack] + "spearman"], strict=True)])
 
 
 def _bound(items):
