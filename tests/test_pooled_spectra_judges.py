@@ -101,8 +101,12 @@ def _tables(**parts):
     return base
 
 
+def _claim(claim_id, **parts):
+    return CLAIMS[claim_id](CONFIG, _tables(**parts))
+
+
 def _verdict(claim_id, **parts):
-    return CLAIMS[claim_id](CONFIG, _tables(**parts)).verdict
+    return _claim(claim_id, **parts).verdict
 
 
 def test_every_claim_has_judge_cases_here():
@@ -162,6 +166,16 @@ def test_optimal_weights_flip():
     assert _verdict("T-A4", spike=reversed_) == NOT_REPRODUCED
     tied = good.assign(align_m=0.5 + np.random.default_rng(1).normal(0, 0.05, len(good)))
     assert _verdict("T-A4", spike=tied) == INCONCLUSIVE
+    # a second R family whose θ grid stops below its largest θ_c2 (medium's diagonal sweep
+    # once did): its ordering is untested → inconclusive, not reproduced on the other alone
+    diag = _spike(weights=weights, family="diagonal").assign(family="diagonal")
+    diag_ak = diag.groupby("weights").alpha_over_kappa.first()
+    diag = diag.assign(align_m=diag.align_m + diag.weights.map(diag_ak.rank() * 0.05))
+    short = diag[diag.theta <= 2.0]
+    assert _verdict("T-A4", spike=pd.concat([ordered, diag])) == REPRODUCED
+    c = _claim("T-A4", spike=pd.concat([ordered, short]))
+    assert c.verdict == INCONCLUSIVE and "diagonal" in c.numbers["unresolved"][0]
+    assert _verdict("T-A4", spike=pd.concat([reversed_, short])) == NOT_REPRODUCED
 
 
 @pytest.mark.parametrize("claim_id,family,expected", [

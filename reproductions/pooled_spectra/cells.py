@@ -268,7 +268,7 @@ def grid(config: Config) -> list[Cell]:
                     cells.append(Cell(p, _seed(config, "spike", d, weights, theta, s)))
     d = config.diagonal_d
     for weights in config.spike_weights:
-        for theta in config.spike_theta:
+        for theta in config.diagonal_theta or config.spike_theta:
             for s in range(config.diagonal_seeds):
                 p = {"kind": "spike", "family": "diagonal", "neutral": config.diagonal_neutral,
                      "d": d, "delta": config.spike_delta, "gamma": config.spike_gamma,

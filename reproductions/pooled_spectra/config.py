@@ -38,6 +38,9 @@ class Config:
     diagonal_neutral: float = 0.5
     diagonal_seeds: int = 6
     diagonal_d: int = 400  # the d of the diagonal-family sweep
+    # its θ grid (empty: spike_theta); its largest θ_c2 is 2.61 (mean weights), and T-A4
+    # orders the weights only where all three have an outlier
+    diagonal_theta: tuple = ()
     # --- T-A5 real causal self-attention
     attention_d: int = 400
     attention_tau: tuple = (0.5, 1.0, 2.0)
@@ -76,6 +79,9 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
                        # step 1/6 up to 1.5 puts two grid points in every transition window
                        # and four at θ ≥ 1.5 θ_c2
                        spike_theta=tuple(round(k / 6, 6) for k in range(10)) + (2.0,),
+                       # the diagonal family's θ_c2 reach 2.61: three points past it for T-A4
+                       diagonal_theta=tuple(round(k / 6, 6) for k in range(10))
+                       + (2.0, 3.0, 3.5, 4.0),
                        attention_d=1000, attention_seeds=10)
     if scale == "full":
         full = replace(quick, scale="full", bulk_d=(250, 500, 1000, 2000), bulk_seeds=5,
