@@ -45,8 +45,10 @@ def dop853_batched(field: Callable, X0: torch.Tensor, t_end: float, *, rtol: flo
     and {"steps", "rejected", "evaluations", "member_evaluations", "snapshots"}: steps and
     rejections summed over members, evaluations = batched field calls; with ``record_dt`` the
     states at t = 0, record_dt, 2·record_dt, … ([S, B, n, d]; each member shortens its step
-    to land on them and keeps the controller's proposal). ``project`` renormalises tokens
-    onto the sphere after every accepted step (as ``rk4`` does)."""
+    to land on them and keeps the controller's proposal; ``t_end`` must be a multiple of
+    it). ``project`` renormalises tokens onto the sphere after every accepted step (as
+    ``rk4`` does). A member whose error is not finite has its step cut (×0.2) and retried;
+    once its step is below 10 ulp of its time, RuntimeError (scipy's "too small step")."""
     A, Bw, C, E3, E5 = _tableau(X0.dtype, X0.device)
     stages = _dop.N_STAGES
     B, dev = X0.shape[0], X0.device
@@ -60,9 +62,12 @@ def dop853_batched(field: Callable, X0: torch.Tensor, t_end: float, *, rtol: flo
     record = torch.ones(B, dtype=torch.float64, device=dev)  # index of each one's next record
     dims = X0[0].numel()
     n_records = int(round(t_end / record_dt)) if record_dt else 0
+    if record_dt and abs(n_records * record_dt - t_end) > 1e-9 * max(1.0, t_end):
+        raise ValueError(f"t_end {t_end:g} is not a multiple of record_dt {record_dt:g}")
     snaps = X0.new_empty((n_records + 1, *X0.shape)) if record_dt else None
     if record_dt:
         snaps[0] = X0
+    retry = torch.zeros(B, dtype=torch.bool, device=dev)  # last try of this step rejected
     steps = rejected = iterations = 0
     active = members
     while active.numel():
@@ -88,18 +93,27 @@ def dop853_batched(field: Callable, X0: torch.Tensor, t_end: float, *, rtol: flo
         evaluations += stages
         member_evals += stages * active.numel()
         scale = atol + rtol * torch.maximum(X.abs(), Xn.abs())
-        e5 = (((E5 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1)
-        e3 = (((E3 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1)
+        e5 = (((E5 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1).double()
+        e3 = (((E3 @ flat).view(X.shape) / scale) ** 2).flatten(1).sum(1).double()
         denom = torch.clamp(e5 + 0.01 * e3, min=1e-300)
-        err = (hs.abs() * e5 / torch.sqrt(denom * dims)).to(torch.float64)
-        ok = err <= 1.0
+        err = hs.abs() * e5 / torch.sqrt(denom * dims)
+        finite = torch.isfinite(err)
+        ok = finite & (err <= 1.0)
+        power = _SAFETY * err.clamp(min=1e-300) ** _EXPONENT
         growth = torch.where(err == 0, torch.full_like(err, _MAX_FACTOR),
-                             torch.clamp(_SAFETY * err.clamp(min=1e-300) ** _EXPONENT,
-                                         max=_MAX_FACTOR))
-        shrink = torch.clamp(_SAFETY * err.clamp(min=1e-300) ** _EXPONENT, min=_MIN_FACTOR)
+                             torch.clamp(power, max=_MAX_FACTOR))
+        growth = torch.where(retry[active], torch.clamp(growth, max=1.0), growth)  # as scipy
+        shrink = torch.where(finite, torch.clamp(power, min=_MIN_FACTOR),
+                             torch.full_like(err, _MIN_FACTOR))
         grown = torch.where(landing & (hs < h_proposed),
                             torch.maximum(h_proposed, hs * growth), hs * growth)
         h[active] = torch.where(ok, grown, hs * shrink)
+        retry[active] = ~ok
+        tiny = ~ok & (h[active] < 10 * torch.finfo(torch.float64).eps * ta.abs().clamp(min=1e-300))
+        if bool(tiny.any()):
+            raise RuntimeError(f"dop853_batched: step size below 10 ulp of t = "
+                               f"{float(ta[tiny][0]):g} for member {int(active[tiny][0])} "
+                               "(non-finite or unresolvable error)")
         steps += int(ok.sum())
         rejected += int((~ok).sum())
         if bool(ok.any()):

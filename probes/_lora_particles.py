@@ -45,8 +45,9 @@ def attention_field(X: torch.Tensor, V: torch.Tensor, M: torch.Tensor, beta, *,
         # max-shifted exponentials (log-sum-exp safe), in place on the one [B, n, n] buffer,
         # and the row sums divide the [B, n, d] output rather than the weights: the field
         # costs ~0.65× the three-allocation form (torch.softmax in float64 on the CPU is ~3×
-        # slower still)
-        weights = logits.sub_(logits.amax(-1, keepdim=True)).exp_()
+        # slower still). The shift is detached: the ratio does not depend on it, and amax
+        # then saves nothing that sub_ overwrites (reverse mode works)
+        weights = logits.sub_(logits.amax(-1, keepdim=True).detach()).exp_()
         out = (weights @ values).div_(weights.sum(-1, keepdim=True))
     elif normalisation == "USA":
         out = logits.sub_(math.log(X.shape[1])).exp_() @ values
@@ -72,7 +73,7 @@ class ParticleSystem:
         (the per-member step control of ``dop853_batched`` integrates the unfinished ones)."""
         V, M, beta = self.V, self.M, self.beta
         if members is not None:
-            V, M = (m[members.to(m.device)] if m.dim() == 3 else m
+            V, M = (m[members.to(m.device)] if m.dim() == 3 and m.shape[0] > 1 else m
                     for m in (torch.as_tensor(V), torch.as_tensor(M)))
             beta = torch.as_tensor(beta)
             if beta.numel() > 1:

@@ -81,6 +81,15 @@ def test_batched_dop853_agrees_with_scipy():
     sol = solve_ivp(rhs, (0, 5.0), X0[0].reshape(-1).numpy(), method="DOP853", rtol=1e-11,
                     atol=1e-13)
     np.testing.assert_allclose(X[0].reshape(-1).numpy(), sol.y[:, -1], atol=1e-9)
+    # from scipy's first step, one member takes exactly scipy's steps (rejections included)
+    for rtol, h0 in ((1e-6, 0.1), (1e-10, 2.0), (1e-10, 0.5)):
+        one = _system(beta=2.0, B=1).field
+        X1, info1 = probes.dop853_batched(one, X0[:1], 5.0, rtol=rtol, atol=rtol / 100, h0=h0)
+        sol = solve_ivp(lambda t, y, one=one: one(torch.as_tensor(y).reshape(1, 8, 3))
+                        .reshape(-1).numpy(), (0, 5.0), X0[0].reshape(-1).numpy(),
+                        method="DOP853", rtol=rtol, atol=rtol / 100, first_step=h0)
+        assert info1["member_evaluations"] == sol.nfev
+        np.testing.assert_allclose(X1[0].reshape(-1).numpy(), sol.y[:, -1], atol=1e-12)
     _, rec = probes.dop853_batched(f, X0, 2.0, rtol=1e-9, atol=1e-11, record_dt=0.5)
     assert rec["snapshots"].shape == (5, 3, 8, 3)
     assert info["evaluations"] > 0
@@ -106,6 +115,33 @@ def test_batched_dop853_steps_each_member_as_if_alone():
         np.testing.assert_allclose(info["snapshots"][:, i].numpy(),
                                    a["snapshots"][:, 0].numpy(), atol=1e-13)
     assert info["snapshots"].shape == (5, 2, 8, 3)
+
+
+def test_field_is_differentiable_in_reverse_mode():
+    # the field works in place on its [B, n, n] buffer; gradients still match softmax's
+    X = probes.uniform_sphere(2, 7, 3, seed=2).requires_grad_(True)
+    (g,) = torch.autograd.grad(_system().field(X).sum(), X)
+
+    def reference(X):
+        out = torch.softmax(X @ X.transpose(1, 2), -1) @ (X @ torch.as_tensor(V3).T)
+        return out - (out * X).sum(-1, keepdim=True) * X
+
+    (g_ref,) = torch.autograd.grad(reference(X).sum(), X)
+    np.testing.assert_allclose(g.numpy(), g_ref.numpy(), atol=1e-13)
+
+
+def test_batched_dop853_refuses_rather_than_spins():
+    X0 = probes.uniform_sphere(2, 4, 3, seed=1)
+
+    def nan_for_member_1(X, members):
+        out = -X.clone()
+        out[members == 1] = float("nan")
+        return out
+
+    with pytest.raises(RuntimeError, match="step size below"):
+        probes.dop853_batched(nan_for_member_1, X0, 1.0)
+    with pytest.raises(ValueError, match="not a multiple"):
+        probes.dop853_batched(lambda X, m: -X, X0, 3.5, record_dt=1.0)
 
 
 def test_lora_perturbations_have_the_asked_norm_rank_and_direction():
