@@ -97,7 +97,8 @@ def training_point_attack(P, labels, P_test, labels_test, *, net: str, m: int, s
     """The paper's protocol for one net (``attn`` or ``relu``) on pixels P: [n, d] in [0, 1]
     (labels [n] in 0…classes−1; held-out P_test: [q, d]): train (``train_multiclass``), rank the
     training points by |I_i| under the trained kernel, and PGD-perturb the pixels of the top
-    ``top`` fraction (ℓ∞ ≤ ε, pixels kept in [0, 1]; ``pgd_steps`` steps of ε/4) to push each
+    ``top`` fraction (ℓ∞ ≤ ε, each iterate projected so pixels stay in [0, 1]; ``pgd_steps``
+    steps of ε/4) to push each
     I_i toward the sign opposite its clean one; the kernel is re-evaluated on the perturbed
     inputs with the trained W. With ``mim`` the same points are also attacked by MIM
     (``pgd_steps`` steps of ε/``pgd_steps``, ``momentum`` μ) from the same trained net. Returns,
@@ -132,10 +133,15 @@ def training_point_attack(P, labels, P_test, labels_test, *, net: str, m: int, s
         objective = (sign * infl(delta, idx)[idx] / clean[idx].abs()).sum()
         return torch.autograd.grad(objective, delta)[0]
 
+    def project(delta, e):
+        """Onto the feasible set: |δ| ≤ ε and pixels P + δ in [0, 1] (else a pixel pushed
+        past the box sits in the clamp's flat part and gets no gradient again)."""
+        return (Pt[idx] + delta.clamp(-e, e)).clamp(0.0, 1.0) - Pt[idx]
+
     def pgd(e):
         delta = torch.zeros((k, Pt.shape[1]), dtype=torch.float64)
         for _ in range(pgd_steps):
-            delta = (delta - e / 4 * torch.sign(objective_grad(delta))).clamp(-e, e)
+            delta = project(delta - e / 4 * torch.sign(objective_grad(delta)), e)
         return delta
 
     def momentum_iterative(e):
@@ -144,7 +150,7 @@ def training_point_attack(P, labels, P_test, labels_test, *, net: str, m: int, s
         for _ in range(pgd_steps):
             grad = objective_grad(delta)
             g = momentum * g + grad / grad.abs().sum(1, keepdim=True).clamp(min=1e-300)
-            delta = (delta - e / pgd_steps * torch.sign(g)).clamp(-e, e)
+            delta = project(delta - e / pgd_steps * torch.sign(g), e)
         return delta
 
     def score(delta):

@@ -181,6 +181,12 @@ def test_t9_needs_both_attacks():
     c = judge("T9", paper_attack=paper_attack(0.8, 0.2, mim=(0.9, 0.6)))
     assert c.verdict == I and c.numbers["paper_protocol"]["mim"]["relu_saturated"]
     assert c.numbers["paper_protocol"]["pgd"]["verdict"] == R
+    # an attack that flips nothing measures nothing: no verdict from it (0/0 is no ratio)
+    c = judge("T9", paper_attack=paper_attack(0.8, 0.2, mim=([0.0] * 8, [0.0] * 8)))
+    assert c.verdict == I and "flips no sign" in c.measurement
+    # PGD alone is not the criterion
+    pgd_only = paper_attack(0.8, 0.2)
+    assert judge("T9", paper_attack=pgd_only[pgd_only.attack == "pgd"]).verdict == I
 
 
 def test_t10_counts_violations():

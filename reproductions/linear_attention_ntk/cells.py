@@ -271,7 +271,8 @@ def grid(config: Config) -> list[Cell]:
         cells.append(Cell({"kind": "paper_attack", "data": data, "n": config.paper_n,
                            "n_test": config.paper_n_test, "m": config.paper_width,
                            "steps": config.paper_steps, "eps": list(config.paper_eps),
-                           "ridge": config.ridge, "replicate": s, "attacks": ["pgd", "mim"]},
+                           "ridge": config.ridge, "replicate": s, "attacks": ["pgd", "mim"],
+                           "box_projected": True},
                           cell_seed(config.seed, "paper_attack", s)))
     for name in ("synthetic", "digits"):
         n = min(config.n, config.digits_n) if name == "digits" else config.n

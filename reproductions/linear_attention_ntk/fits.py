@@ -60,13 +60,18 @@ def gap_slope_ci(g: pd.DataFrame, rng: np.random.Generator, reps: int, level: fl
 def ratio_ci(units: pd.DataFrame, num: str, den: str, rng: np.random.Generator, reps: int,
              level: float):
     """mean(num)/mean(den) over ``units`` (rows), and its bootstrap ``level``% interval over
-    the units (``reps`` resamples from ``rng``). Returns (ratio, low, high)."""
+    the units (``reps`` resamples from ``rng``). Returns (ratio, low, high); x/0 is +inf for
+    x > 0 and NaN for 0/0 (nothing measured: no ratio)."""
     a, b = units[num].to_numpy(), units[den].to_numpy()
-    point = a.mean() / b.mean() if b.mean() > 0 else np.inf
+
+    def ratio(x, y):
+        return x / y if y > 0 else (np.inf if x > 0 else np.nan)
+
+    point = ratio(a.mean(), b.mean())
     boot = []
     for _ in range(reps):
         i = rng.integers(0, len(a), len(a))
-        boot.append(a[i].mean() / b[i].mean() if b[i].mean() > 0 else np.inf)
+        boot.append(ratio(a[i].mean(), b[i].mean()))
     return (float(point), *_percentiles(boot, level))
 
 
