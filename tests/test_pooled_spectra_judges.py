@@ -164,8 +164,19 @@ def test_optimal_weights_flip():
     assert _verdict("T-A4", spike=ordered) == REPRODUCED
     reversed_ = good.assign(align_m=good.align_m - good.weights.map(shift))
     assert _verdict("T-A4", spike=reversed_) == NOT_REPRODUCED
-    tied = good.assign(align_m=0.5 + np.random.default_rng(1).normal(0, 0.05, len(good)))
-    assert _verdict("T-A4", spike=tied) == INCONCLUSIVE
+    assert _verdict("T-A4", spike=good) == REPRODUCED  # the ideal model itself
+    # ties: every pair differs by ±0.01 in alternate rows (mean 0, SE > 0): nothing resolved
+    sign = np.where(good.groupby("weights").cumcount() % 2 == 0, 1.0, -1.0)
+    tied = good.assign(align_m=0.5 + 0.01 * sign * good.weights.map(ak.rank()))
+    c = _claim("T-A4", spike=tied)
+    assert c.verdict == INCONCLUSIVE
+    # every adjacent pair behind by k SE: 2.5 is not yet a contradiction, 3.5 is
+    pairs = list(c.numbers["alignment_diffs"].values())
+    se, mean = pairs[0]["se"], pairs[0]["mean"]
+    assert all(np.isclose(p["se"], se) and np.isclose(p["mean"], mean) for p in pairs)
+    for k, expected in ((2.5, INCONCLUSIVE), (3.5, NOT_REPRODUCED)):
+        behind = tied.assign(align_m=tied.align_m - (mean + k * se) * tied.weights.map(ak.rank()))
+        assert _verdict("T-A4", spike=behind) == expected
     # a second R family whose θ grid stops below its largest θ_c2 (medium's diagonal sweep
     # once did): its ordering is untested → inconclusive, not reproduced on the other alone
     diag = _spike(weights=weights, family="diagonal").assign(family="diagonal")
