@@ -12,7 +12,10 @@
 # Sized for 15 device-minutes including start-up: each paper gets a timeout (IT_TIMEOUT,
 # PS_TIMEOUT, default 300 s), so a cut-short step leaves room for a rerun; a rerun resumes
 # from the cells stored under $RES (kept while the machine stays warm). STEPS picks steps
-# ("info stream it ps"); a step that cannot finish in what is left of BUDGET is skipped.
+# ("info stream it ps" by default); a step that cannot finish in what is left of BUDGET is
+# skipped. The step "lora" (lora-forgetting's full scale, sized for ≤ 8 min on one H100,
+# LORA_TIMEOUT default 480 s) is not in the default: it needs a session of its own,
+# `STEPS="info lora" make gpu-check`.
 #
 # Cells run in parallel with --engine dask when `distributed` imports (WORKERS processes,
 # default 8; the semi-analytic rows and the models' CPU half need them: serially they alone
@@ -31,6 +34,7 @@ SCALE=${SCALE:-$dflt_scale}
 DEVICE=${DEVICE:-$dflt_device}
 IT_TIMEOUT=${IT_TIMEOUT:-$dflt_timeout}
 PS_TIMEOUT=${PS_TIMEOUT:-$dflt_timeout}
+if [ "$DRY" = 1 ]; then LORA_TIMEOUT=${LORA_TIMEOUT:-150}; else LORA_TIMEOUT=${LORA_TIMEOUT:-480}; fi
 WORKERS=${WORKERS:-$dflt_workers}
 BUDGET=${BUDGET:-720}  # seconds of this script (the device's 15 min, less start-up)
 STEPS=${STEPS:-info stream it ps}
@@ -128,4 +132,5 @@ run_paper() {  # step, slug, timeout
 }
 has it && run_paper it inverse-temperature "$IT_TIMEOUT"
 has ps && run_paper ps pooled-spectra "$PS_TIMEOUT"
+has lora && run_paper lora lora-forgetting "$LORA_TIMEOUT"
 record total "$(elapsed)" 0
