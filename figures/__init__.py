@@ -18,6 +18,7 @@ from ._linear_attention_ntk import plot_function_gap as plot_function_gap
 from ._linear_attention_ntk import plot_kappa_chain as plot_kappa_chain
 from ._linear_attention_ntk import plot_kernel_errors as plot_kernel_errors
 from ._linear_attention_ntk import plot_malleability as plot_malleability
+from ._linear_attention_ntk import plot_paper_malleability as plot_paper_malleability
 from ._linear_attention_ntk import plot_width_law as plot_width_law
 from ._logic_encoder_decoder import plot_certification as plot_certification
 from ._logic_encoder_decoder import plot_depth_length as plot_depth_length

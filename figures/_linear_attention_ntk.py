@@ -11,7 +11,7 @@ import numpy as np
 from ._style import PALETTE, style
 
 __all__ = ["plot_kernel_errors", "plot_width_law", "plot_kappa_chain", "plot_drift",
-           "plot_function_gap", "plot_malleability"]
+           "plot_function_gap", "plot_malleability", "plot_paper_malleability"]
 
 _NET = {"attn": PALETTE[0], "relu": PALETTE[1]}
 _NAME = {"attn": "MLP-Attn", "relu": "2L-ReLU"}
@@ -173,6 +173,31 @@ def plot_malleability(attack, *, axes=None):
         axes[0].set(xscale="log", xlabel="ε (ℓ∞, PGD)", ylabel="flip rate, top 10%")
         axes[1].set(xscale="log", xlabel="ε (ℓ∞, PGD)", ylabel="Spearman ρ(clean, attacked)")
         axes[0].legend()
+        if own:
+            fig.tight_layout()
+    return fig
+
+
+def plot_paper_malleability(paper_attack, *, band_low: float = 2.0, axes=None):
+    """T9 under the paper's protocol: flip rate of the top-10% training points' influence
+    signs against ε, MLP-Attn and 2L-ReLU (mean ± SE over replicates), one panel per attack
+    (PGD, MIM). The dotted line is 1/``band_low``: where ReLU flips more, an Attn/ReLU ratio
+    ≥ ``band_low`` is impossible (flip rates are ≤ 1)."""
+    with style():
+        attacks = [a for a in ("pgd", "mim") if a in set(paper_attack.attack)]
+        fig, axes, own = _row(axes, len(attacks), (3.4 * len(attacks), 2.4), sharey=True)
+        for ax, attack in zip(axes, attacks, strict=True):
+            a = paper_attack[paper_attack.attack == attack]
+            for net in ("attn", "relu"):
+                s = a[a.net == net].groupby("eps").flip.agg(["mean", "sem"])
+                ax.errorbar(s.index, s["mean"], yerr=s["sem"], fmt="o-", color=_NET[net],
+                            label=_NAME[net])
+            ax.axhline(1 / band_low, color="0.5", ls=":", lw=1,
+                       label=f"ReLU above: ratio ≥ {band_low:g} impossible")
+            ax.set(xscale="log", xlabel=f"ε (ℓ∞, {attack.upper()}), pixels in [0, 1]",
+                   title=f"{attack.upper()}, training points attacked", ylim=(0, 1.02))
+        axes[0].set(ylabel="flip rate, top 10%")
+        axes[0].legend(loc="upper left")
         if own:
             fig.tight_layout()
     return fig

@@ -27,15 +27,22 @@ def _panel(ax, figsize):
     return fig, ax, True
 
 
-def _panels(axes, n: int, figsize, **kw):
-    """(figure, [n axes], whether we made the figure) for an n-panel row."""
+def _panels(axes, n: int, figsize, *, per_row: int | None = None, **kw):
+    """(figure, [n axes], whether we made the figure) for n panels, in rows of ``per_row``
+    (one row by default; ``figsize`` is one row's)."""
     if axes is not None:
-        axes = list(axes)
+        axes = list(np.ravel(axes))
         if len(axes) != n:
             raise ValueError(f"this figure has {n} panels; got {len(axes)} axes")
         return axes[0].figure, axes, False
-    fig, grid = plt.subplots(1, n, figsize=figsize, squeeze=False, **kw)
-    return fig, list(grid[0]), True
+    cols = min(n, per_row or n)
+    rows = -(-n // cols)
+    fig, grid = plt.subplots(rows, cols, figsize=(figsize[0], figsize[1] * rows),
+                             squeeze=False, **kw)
+    flat = list(grid.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n], True
 
 
 def _class_correlation(spike):
@@ -53,7 +60,7 @@ def plot_esd(esd, density, *, axes=None, outlier=None):
     weights, lambda, pred_lambda, edge; one row per seed)."""
     with style():
         keys = sorted(esd.groupby(["delta", "gamma"]).groups)
-        fig, panels, own = _panels(axes, len(keys), (6.75, 2.0))
+        fig, panels, own = _panels(axes, len(keys), (6.75, 2.0), per_row=3)
         for ax, (delta, gamma) in zip(panels, keys, strict=True):
             h = esd[(esd.delta == delta) & (esd.gamma == gamma)]
             law = density[(density.delta == delta) & (density.gamma == gamma)]
@@ -71,7 +78,8 @@ def plot_esd(esd, density, *, axes=None, outlier=None):
                 o = outlier[(outlier.delta == delta) & (outlier.gamma == gamma)]
                 if not o.empty:
                     _outlier_inset(ax, o, law)
-        panels[0].set_ylabel("density")
+        for ax in panels[::3]:
+            ax.set_ylabel("density")
         inset = outlier is not None and not outlier.empty
         panels[0].legend(loc="upper left", bbox_to_anchor=(0.22, 1.0)) if inset else \
             panels[0].legend(loc="upper right")

@@ -173,7 +173,7 @@ def test_smoke_run_writes_a_verdict_for_every_claim(smoke):
     verdict = json.loads((run / "verdict.json").read_text())
     assert [c["id"] for c in verdict["claims"]] == [f"T{i}" for i in range(1, 11)]
     for name in ("kernel_errors_synthetic", "width_law", "kappa_chain", "drift",
-                 "function_gap", "malleability"):
+                 "function_gap", "malleability", "malleability_paper"):
         assert (run / "figures" / f"{name}.png").is_file()
     by_id = {c.id: c for c in result.claims}
     assert by_id["T1"].verdict == "reproduced"  # exact algebra in float64
@@ -192,6 +192,7 @@ def test_figures_draw_into_given_axes(smoke):
     assert figures.plot_kappa_chain(t["gram"], t["width"], ax=ax) is fig
     fig2, axes = plt.subplots(1, 2)
     assert figures.plot_malleability(t["attack"], axes=axes) is fig2
+    assert figures.plot_paper_malleability(t["paper_attack"], axes=axes) is fig2
     assert figures.plot_function_gap(t["train"], axes=axes) is fig2
     assert figures.plot_kernel_errors(t["kernel"], "digits", axes=axes) is fig2
     with pytest.raises(ValueError, match="3 panels"):

@@ -26,7 +26,8 @@ def _bulk(*, moment_bias=0.0, pooling=32.0, noise=0.005, ideal_noise=None, rows=
     for d, ks in ((250, 0.012), (500, 0.006)):
         for _ in range(rows):
             row = {"d": d, "pooling_length": pooling, "ks": ks + rng.normal(0, 5e-4),
-                   "ks_finite": ks + rng.normal(0, 5e-4), "ks_mp_control": 0.1,
+                   "ks_finite": ks + rng.normal(0, 5e-4), "ks_mp_control": 0.2,
+                   "law_vs_mp": 0.2,
                    "edge": 3.75, "lambda_max": 3.75 * (1 + rng.normal(0, noise))}
             for law in ("product", "finite"):
                 row[f"ideal_{law}_ks"] = ks + rng.normal(0, 5e-4)
@@ -123,6 +124,17 @@ def test_bulk_laws_flip(claim_id):
     assert _verdict(claim_id, bulk=_bulk(moment_bias=0.02)) == INCONCLUSIVE
     # an ideal model this noisy fails the criterion: the scale cannot decide
     assert _verdict(claim_id, bulk=_bulk(noise=0.005, ideal_noise=0.2)) == INCONCLUSIVE
+
+
+def test_t_a1_control_only_where_the_laws_differ():
+    good = _bulk()
+    # a configuration whose law is 0.02 from MP_γ in theory (γ = 2: both have the atom at 0)
+    close = _bulk(seed=1).assign(law_vs_mp=0.0195, ks_mp_control=0.018)
+    assert _verdict("T-A1", bulk=pd.concat([good, close])) == REPRODUCED
+    # where the laws are 0.2 apart, an MP-like spectrum fails the control
+    mp_like = good.assign(ks_mp_control=np.where(np.arange(len(good)) == 3, 0.01, 0.2))
+    assert _verdict("T-A1", bulk=mp_like) == NOT_REPRODUCED
+    assert _verdict("T-A1", bulk=close) == INCONCLUSIVE  # no spectrum can tell them apart
 
 
 def test_t_a1_is_judged_only_at_long_pooling():

@@ -28,6 +28,8 @@ def _figures(config: Config, t: dict) -> dict:
     if not t["train"].empty:
         out["drift"] = figs.plot_drift(t["train"])
         out["function_gap"] = figs.plot_function_gap(t["train"])
+    if not t["paper_attack"].empty:
+        out["malleability_paper"] = figs.plot_paper_malleability(t["paper_attack"])
     if not t["attack"].empty:
         out["malleability"] = figs.plot_malleability(t["attack"])
     return out

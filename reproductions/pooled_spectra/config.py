@@ -75,7 +75,10 @@ def make_config(scale: str, *, device: str = "cpu", seed: int = 0) -> Config:
         # the diagonal family stays at d = 400 (at d = 1000 it would double the run)
         # 16 seeds: with 10, a seed mean's alignment error at d = 1000 has SE up to 0.017,
         # and an ideal model passes T-A2's 0.03 ± 3 SE only ~70% of the time
+        # the spec's remaining ratios (δ = 0.1; γ = 1.5 and 2, where N < d) are cheap at
+        # d ≤ 500 (≤ 1.4 s a cell): 216 more bulk cells, ≈ 1.5 min
         return replace(quick, scale="medium", bulk_seeds=4, spike_d=(400, 1000), spike_seeds=16,
+                       bulk_ratios=quick.bulk_ratios + ((0.1, 0.25), (0.5, 1.5), (0.25, 2.0)),
                        # step 1/6 up to 1.5 puts two grid points in every transition window
                        # and four at θ ≥ 1.5 θ_c2
                        spike_theta=tuple(round(k / 6, 6) for k in range(10)) + (2.0,),

@@ -9,6 +9,8 @@ curves the figures draw — ``esd_theory``, ``outlier_theory``, ``alignment_theo
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -21,10 +23,22 @@ __all__ = ["build_tables", "design_table", "esd_theory", "esd_outlier", "spike_t
            "phase_diagram"]
 
 
+@functools.cache
+def law_distance_to_mp(delta: float, gamma: float) -> float:
+    """sup_x |F_ν(x) − F_MP_γ(x)|, ν = MP_δ ⊠ MP_γ (theory against theory, on a grid over both
+    supports): how far apart the two laws are, so how well a spectrum's KS against MP_γ can
+    tell them apart at all (small δ, or γ > 1 where both carry the atom 1 − 1/γ at 0)."""
+    top = max(spectra.product_mp_edges(delta, gamma)[1], spectra.mp_edges(gamma)[1])
+    q = np.linspace(0.0, 1.02 * top, 20001)
+    return float(np.max(np.abs(spectra.product_mp_cdf(q, delta, gamma)
+                               - spectra.mp_cdf(q, gamma))))
+
+
 def _bulk(items):
     """One row per spectrum: the fit to the abstract's law κν (ks, m*_theory, edge), to the
-    finite-pooling law MP_δ ⊠ H_Gram (ks_finite, m*_finite) and the same statistics of the two
-    ideal surrogates drawn at this d (ideal_product_*, ideal_finite_*; the power checks)."""
+    finite-pooling law MP_δ ⊠ H_Gram (ks_finite, m*_finite), how far ν is from MP_γ in theory
+    (law_vs_mp), and the same statistics of the two ideal surrogates drawn at this d
+    (ideal_product_*, ideal_finite_*; the power checks)."""
     rows = []
     for p, o in items:
         m = spectra.product_mp_moments(3, p["delta"], p["gamma"])
@@ -33,6 +47,7 @@ def _bulk(items):
                "weights": p["weights"], "replicate": p["replicate"],
                "alpha_over_kappa": o["alpha"] / o["kappa"], "pooling_length": 1 / o["kappa"],
                "ks": o["ks"], "ks_mp_control": o["ks_mp"], "w1": o["w1"],
+               "law_vs_mp": law_distance_to_mp(p["delta"], p["gamma"]),
                **{f"m{k + 1}": o["moments"][k] for k in range(3)},
                **{f"m{k + 1}_theory": m[k] for k in range(3)},
                "lambda_max": o["lambda_max"], "edge": edge, "ks_finite": o["ks_finite"],
