@@ -194,8 +194,11 @@ def plot_paper_malleability(paper_attack, *, band_low: float = 2.0, axes=None):
                             label=_NAME[net])
             ax.axhline(1 / band_low, color="0.5", ls=":", lw=1,
                        label=f"ReLU above: ratio ≥ {band_low:g} impossible")
+            eps = sorted(set(a.eps))
             ax.set(xscale="log", xlabel=f"ε (ℓ∞, {attack.upper()}), pixels in [0, 1]",
                    title=f"{attack.upper()}, training points attacked", ylim=(0, 1.02))
+            ax.set_xticks(eps, [f"{e:g}" for e in eps])
+            ax.xaxis.set_minor_formatter(plt.NullFormatter())
         axes[0].set(ylabel="flip rate, top 10%")
         axes[0].legend(loc="upper left")
         if own:
