@@ -128,13 +128,25 @@ def test_bulk_laws_flip(claim_id):
 
 def test_t_a1_control_only_where_the_laws_differ():
     good = _bulk()
-    # a configuration whose law is 0.02 from MP_γ in theory (γ = 2: both have the atom at 0)
-    close = _bulk(seed=1).assign(law_vs_mp=0.0195, ks_mp_control=0.018)
+    # a configuration whose law is 0.02 from MP_γ in theory (γ = 2: both have the atom at 0),
+    # its spectra 0.002 closer to MP_γ than to κν: below 2·ks_max apart, no control
+    close = _bulk(seed=1).assign(law_vs_mp=0.0195, ks_mp_control=lambda b: b.ks - 0.002)
     assert _verdict("T-A1", bulk=pd.concat([good, close])) == REPRODUCED
-    # where the laws are 0.2 apart, an MP-like spectrum fails the control
-    mp_like = good.assign(ks_mp_control=np.where(np.arange(len(good)) == 3, 0.01, 0.2))
-    assert _verdict("T-A1", bulk=mp_like) == NOT_REPRODUCED
     assert _verdict("T-A1", bulk=close) == INCONCLUSIVE  # no spectrum can tell them apart
+    # 0.076 apart (δ = ¼, γ = ½) is controlled: an MP-like spectrum there fails
+    mid = _bulk(seed=2).assign(law_vs_mp=0.076, ks_mp_control=0.075)
+    assert _verdict("T-A1", bulk=pd.concat([good, mid])) == REPRODUCED
+    mp_like = mid.assign(ks_mp_control=np.where(np.arange(len(mid)) == 3, 0.005, 0.075))
+    assert _verdict("T-A1", bulk=pd.concat([good, mp_like])) == NOT_REPRODUCED
+
+
+def test_law_distance_to_mp():
+    from attnlab.reproductions.pooled_spectra.tables import law_distance_to_mp
+
+    # sup |F_ν − F_MP_γ|; Monte Carlo (4 × d = 1000 Wishart products) gave 0.021, 0.053, 0.525
+    assert law_distance_to_mp(0.25, 2.0) == pytest.approx(0.0195, abs=2e-3)
+    assert law_distance_to_mp(0.5, 1.5) == pytest.approx(0.0514, abs=2e-3)
+    assert law_distance_to_mp(2.0, 0.25) == pytest.approx(0.5241, abs=2e-3)
 
 
 def test_t_a1_is_judged_only_at_long_pooling():
