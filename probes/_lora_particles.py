@@ -28,12 +28,6 @@ __all__ = ["ParticleSystem", "attention_field", "rk4", "discrete_depth", "unifor
            "linear_response"]
 
 
-def _batched(mat, B: int, dtype, device) -> torch.Tensor:
-    """[B, d, d] or, for one matrix shared by the ensemble, [d, d] as it is: X @ M then
-    broadcasts as one (B·n, d) × (d, d) product instead of B small ones."""
-    return torch.as_tensor(mat, dtype=dtype, device=device)
-
-
 def attention_field(X: torch.Tensor, V: torch.Tensor, M: torch.Tensor, beta, *,
                     normalisation: str = "SA", sphere: bool = True) -> torch.Tensor:
     """F(X) [B, n, d] for X [B, n, d], V and M = QᵀK [B, d, d] or [d, d], beta scalar or
@@ -71,17 +65,18 @@ class ParticleSystem:
     def field(self, X: torch.Tensor, members: torch.Tensor | None = None) -> torch.Tensor:
         """F(X); ``members`` (indices into the ensemble) when X holds only those members
         (the per-member step control of ``dop853_batched`` integrates the unfinished ones)."""
-        V, M, beta = self.V, self.M, self.beta
+        # a matrix shared by the ensemble stays [d, d] (or [1, d, d]): X @ M then broadcasts
+        # as one (B·n, d) × (d, d) product instead of B small ones
+        V, M = (torch.as_tensor(m, dtype=X.dtype, device=X.device) for m in (self.V, self.M))
+        beta = self.beta
         if members is not None:
             V, M = (m[members.to(m.device)] if m.dim() == 3 and m.shape[0] > 1 else m
-                    for m in (torch.as_tensor(V), torch.as_tensor(M)))
+                    for m in (V, M))
             beta = torch.as_tensor(beta)
             if beta.numel() > 1:
                 beta = beta.reshape(-1)[members.to(beta.device)]
-        B = X.shape[0]
-        return attention_field(X, _batched(V, B, X.dtype, X.device),
-                               _batched(M, B, X.dtype, X.device), beta,
-                               normalisation=self.normalisation, sphere=self.sphere)
+        return attention_field(X, V, M, beta, normalisation=self.normalisation,
+                               sphere=self.sphere)
 
 
 def _normalize(X: torch.Tensor) -> torch.Tensor:
