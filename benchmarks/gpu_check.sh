@@ -13,9 +13,10 @@
 # PS_TIMEOUT, default 300 s), so a cut-short step leaves room for a rerun; a rerun resumes
 # from the cells stored under $RES (kept while the machine stays warm). STEPS picks steps
 # ("info stream it ps" by default); a step that cannot finish in what is left of BUDGET is
-# skipped. The step "lora" (lora-forgetting's full scale, sized for ≤ 8 min on one H100,
-# LORA_TIMEOUT default 480 s) is not in the default: it needs a session of its own,
-# `STEPS="info lora" make gpu-check`.
+# skipped. The steps "lora" (lora-forgetting's full scale, sized for ≤ 8 min on one H100) and
+# "logic" (logic-encoder-decoder's full scale: A9's fp32/fp16/bf16 kernels on the GPU),
+# LORA_TIMEOUT / LOGIC_TIMEOUT default 480 s, are not in the default: each needs a session of
+# its own, `STEPS="info lora" make gpu-check`, `STEPS="info logic" make gpu-check`.
 #
 # Cells run in parallel with --engine dask when `distributed` imports (WORKERS processes,
 # default 8; the semi-analytic rows and the models' CPU half need them: serially they alone
@@ -34,7 +35,9 @@ SCALE=${SCALE:-$dflt_scale}
 DEVICE=${DEVICE:-$dflt_device}
 IT_TIMEOUT=${IT_TIMEOUT:-$dflt_timeout}
 PS_TIMEOUT=${PS_TIMEOUT:-$dflt_timeout}
-if [ "$DRY" = 1 ]; then LORA_TIMEOUT=${LORA_TIMEOUT:-150}; else LORA_TIMEOUT=${LORA_TIMEOUT:-480}; fi
+if [ "$DRY" = 1 ]; then dflt_own=150; else dflt_own=480; fi
+LORA_TIMEOUT=${LORA_TIMEOUT:-$dflt_own}
+LOGIC_TIMEOUT=${LOGIC_TIMEOUT:-$dflt_own}
 WORKERS=${WORKERS:-$dflt_workers}
 BUDGET=${BUDGET:-720}  # seconds of this script (the device's 15 min, less start-up)
 STEPS=${STEPS:-info stream it ps}
@@ -133,4 +136,5 @@ run_paper() {  # step, slug, timeout
 has it && run_paper it inverse-temperature "$IT_TIMEOUT"
 has ps && run_paper ps pooled-spectra "$PS_TIMEOUT"
 has lora && run_paper lora lora-forgetting "$LORA_TIMEOUT"
+has logic && run_paper logic logic-encoder-decoder "$LOGIC_TIMEOUT"
 record total "$(elapsed)" 0
